@@ -1,0 +1,152 @@
+"""The composition root: builds the Application from Settings and wires every handler.
+
+Handler registration happens here, in one visible place. Group -1 is the gate (actor loaded
+from the database, strangers stopped); group 0 holds the features, then the fallbacks, in
+this order because the first matching handler of a group wins.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.commands import publish_commands
+from bot.config import Settings
+from bot.handlers import account, errors, gate, groups, invites, onboarding, team
+from bot.handlers.gate import ButtonAction, DialogStep
+from bot.runtime import BotContext, Services, SozialraumApplication
+from bot.scheduler import housekeeping
+from bot.scheduler.outbox import OutboxSender
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+#: The kinds of update the bot asks Telegram for (edited messages are ignored on purpose:
+#: an edited command must not run twice).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+
+FEATURES: list[Any] = [onboarding, invites, team, groups, account]
+
+
+def _collect_buttons() -> dict[str, ButtonAction]:
+    actions: dict[str, ButtonAction] = {}
+    for feature in FEATURES:
+        for name, action in getattr(feature, "BUTTONS", {}).items():
+            if name in actions:
+                raise ValueError(f"button action {name} registered twice")
+            actions[name] = action
+    return actions
+
+
+def _collect_dialogs() -> dict[str, DialogStep]:
+    steps: dict[str, DialogStep] = {}
+    for feature in FEATURES:
+        steps.update(getattr(feature, "DIALOGS", {}))
+    return steps
+
+
+def register_handlers(application: SozialraumApplication) -> None:
+    """Register every handler, in the order that matters."""
+    application.add_handler(TypeHandler(Update, gate.gate), group=-1)
+    feature_handlers: list[BaseHandler[Any, Any, Any]] = []
+    for feature in FEATURES:
+        feature_handlers.extend(feature.handlers())
+    private = filters.ChatType.PRIVATE
+    fallbacks: list[BaseHandler[Any, Any, Any]] = [
+        CallbackQueryHandler(gate.button_router(_collect_buttons())),
+        MessageHandler(filters.COMMAND & private, gate.unknown_command),
+        MessageHandler(filters.TEXT & private, gate.dialog_router(_collect_dialogs())),
+        MessageHandler(
+            private & ~filters.TEXT & ~filters.StatusUpdate.ALL, gate.non_text_in_private
+        ),
+    ]
+    application.add_handlers(feature_handlers + fallbacks, group=0)
+    application.add_error_handler(errors.on_error)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+) -> SozialraumApplication:
+    """Build the bot; nothing talks to Telegram or the database until it is started."""
+    services = Services(
+        settings=settings,
+        db=db or Database(settings.database_url),
+        clock=clock or SystemClock(),
+    )
+    application = (
+        ApplicationBuilder()
+        .application_class(SozialraumApplication)
+        .token(settings.telegram_bot_token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_file_url)
+        .updater(None)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                tzinfo=settings.tz,
+            )
+        )
+        .concurrent_updates(False)
+        .build()
+    )
+    assert isinstance(application, SozialraumApplication)
+    application.bot_data["services"] = services
+    services.outbox = OutboxSender(db=services.db, bot=application.bot, clock=services.clock)
+    register_handlers(application)
+    return application
+
+
+def services_of(application: SozialraumApplication) -> Services:
+    """The services object of a built application."""
+    services: Services = application.bot_data["services"]
+    return services
+
+
+async def start_application(
+    application: SozialraumApplication, *, run_outbox: bool = True
+) -> None:
+    """Connect to Telegram (``getMe``), publish the menus, start jobs and the outbox sender."""
+    services = services_of(application)
+    await application.initialize()
+    services.bot_username = application.bot.username
+    await publish_commands(application.bot, services.settings.bot_language)
+    await application.start()
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            housekeeping.housekeeping,
+            interval=housekeeping.INTERVAL,
+            first=60,
+            name=housekeeping.JOB_NAME,
+        )
+    assert services.outbox is not None
+    if run_outbox:
+        await services.outbox.start()
+    else:
+        await services.outbox.recover()
+
+
+async def stop_application(application: SozialraumApplication) -> None:
+    """Stop in reverse order and close the database."""
+    services = services_of(application)
+    if services.outbox is not None:
+        await services.outbox.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    await services.db.dispose()

@@ -1,0 +1,157 @@
+"""Small tools every handler module uses: replying, keyboards, chat types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+
+from bot.i18n import t
+from bot.render import split_message
+from bot.runtime import BotContext
+from bot.storage import interaction
+from bot.storage.models import Button
+
+BUTTON_TTL = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One inline button: its label and what pressing it means."""
+
+    text: str
+    action: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def is_private(update: Update) -> bool:
+    """True in a one-to-one chat with the bot."""
+    return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+
+
+def is_group(update: Update) -> bool:
+    """True in a group or supergroup."""
+    chat = update.effective_chat
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def tr(context: BotContext, key: str, /, **values: object) -> str:
+    """A text in the reader's language."""
+    return t(context.lang, key, **values)
+
+
+async def send(
+    context: BotContext,
+    chat_id: int,
+    text: str,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send HTML text, split at Telegram's limit; the keyboard goes with the last part."""
+    parts = split_message(text)
+    message = None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        message = await context.bot.send_message(
+            chat_id=chat_id,
+            text=part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard if last else None,
+        )
+    return message
+
+
+async def reply(
+    update: Update, context: BotContext, text: str, *, keyboard: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer in the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await send(context, chat.id, text, keyboard=keyboard)
+
+
+async def keyboard(
+    context: BotContext,
+    rows: Sequence[Sequence[Choice]],
+    *,
+    chat_id: int,
+    personal: bool = True,
+    ttl: timedelta = BUTTON_TTL,
+) -> InlineKeyboardMarkup:
+    """Build an inline keyboard whose ``callback_data`` are opaque tokens stored in the database.
+
+    Args:
+        context: the handler's context (its transaction stores the tokens).
+        rows: the buttons, row by row.
+        chat_id: chat the keyboard is sent to.
+        personal: only the current actor may press these buttons.
+        ttl: how long the buttons stay valid.
+    """
+    owner = context.actor.telegram_id if personal else None
+    batch = interaction.new_batch()
+    markup_rows = []
+    for row in rows:
+        buttons = []
+        for choice in row:
+            token = await interaction.create_button(
+                context.session,
+                batch=batch,
+                chat_id=chat_id,
+                telegram_id=owner,
+                action=choice.action,
+                payload=choice.payload,
+                now=context.now,
+                ttl=ttl,
+            )
+            buttons.append(InlineKeyboardButton(choice.text, callback_data=token))
+        markup_rows.append(buttons)
+    return InlineKeyboardMarkup(markup_rows)
+
+
+async def consume(context: BotContext, button: Button) -> None:
+    """Make every button of the pressed keyboard stale (the choice is made)."""
+    await interaction.drop_batch(context.session, batch=button.batch)
+
+
+def command_args(update: Update) -> list[str]:
+    """Words after the command, for handlers that take arguments."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return []
+    return message.text.split()[1:]
+
+
+async def answer_button(update: Update, context: BotContext, key: str, **values: object) -> None:
+    """Answer a button press with a short notice."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(tr(context, key, **values), show_alert=False)
+
+
+async def edit_or_send(
+    update: Update,
+    context: BotContext,
+    text: str,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace the message whose button was pressed; send a new one if that is impossible."""
+    query = update.callback_query
+    if query is not None and query.message is not None and len(text) <= 4000:
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            return
+        except BadRequest:  # too old to edit, or unchanged: send anew
+            pass
+    await reply(update, context, text, keyboard=keyboard)
+
+
+def role_label(context: BotContext, role: str) -> str:
+    """A role's name in the reader's language."""
+    return tr(context, f"role.{role}")

@@ -1,0 +1,149 @@
+"""Team groups: ``/verbinden``, the bot being added or removed, and supergroup migration."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
+
+from bot.handlers.common import Choice, consume, edit_or_send, is_group, keyboard, reply, tr
+from bot.handlers.gate import ButtonAction
+from bot.notify import notify_team_managers
+from bot.runtime import BotContext
+from bot.storage import audit, directory, groups
+from bot.storage.models import Button
+
+log = logging.getLogger(__name__)
+
+PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+
+
+async def bind(update: Update, context: BotContext) -> None:
+    """Coordinators bind the group they write in to one of their teams."""
+    if not is_group(update):
+        await reply(update, context, tr(context, "bind.group_only"))
+        return
+    all_teams = await directory.teams(context.session)
+    allowed = context.actor.managed_team_ids({team.id for team in all_teams if team.id})
+    teams = [team for team in all_teams if team.id in allowed]
+    if not teams:
+        await reply(update, context, tr(context, "bind.not_allowed"))
+        return
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    current = await directory.team_by_chat(context.session, chat_id=chat_id)
+    rows = [[Choice(team.name, "bind.team", {"team_id": team.id})] for team in teams]
+    text = (
+        tr(context, "bind.choose_rebind", team=current.name)
+        if current is not None
+        else tr(context, "bind.choose")
+    )
+    await reply(update, context, text, keyboard=await keyboard(context, rows, chat_id=chat_id))
+
+
+async def on_bind_team(update: Update, context: BotContext, button: Button) -> None:
+    """Team chosen: bind the group (checking the right again)."""
+    query = update.callback_query
+    assert query is not None
+    team_id = int(button.payload["team_id"])
+    team = await directory.get_team(context.session, team_id=team_id)
+    if team is None or not context.actor.can_manage(team_id):
+        await query.answer(tr(context, "bind.not_allowed"), show_alert=True)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await consume(context, button)
+    previous_chat = team.chat_id
+    await directory.bind_chat(context.session, team=team, chat_id=chat.id)
+    await audit.record(
+        context.session,
+        at=context.now,
+        actor_id=context.actor.telegram_id,
+        action="group.bound",
+        object_type="team",
+        object_id=team_id,
+        details={"chat_id": chat.id, "previous_chat_id": previous_chat},
+    )
+    await query.answer()
+    await edit_or_send(update, context, tr(context, "bind.done", team=team.name))
+
+
+def _was_present(change: ChatMemberUpdated) -> tuple[bool, bool]:
+    return (
+        change.old_chat_member.status in PRESENT,
+        change.new_chat_member.status in PRESENT,
+    )
+
+
+async def bot_membership(update: Update, context: BotContext) -> None:
+    """The bot was added to or removed from a group."""
+    change = update.my_chat_member
+    assert change is not None
+    chat = change.chat
+    if chat.type not in ("group", "supergroup"):
+        return
+    was, now_present = _was_present(change)
+    await groups.record_chat(
+        context.session,
+        chat_id=chat.id,
+        title=chat.title or "",
+        status=change.new_chat_member.status,
+        now=context.now,
+    )
+    if now_present and not was:
+        await reply(update, context, tr(context, "group.added"))
+        return
+    if was and not now_present:
+        team = await directory.unbind_chat(context.session, chat_id=chat.id)
+        if team is not None and team.id is not None:
+            await audit.record(
+                context.session,
+                at=context.now,
+                actor_id=change.from_user.id,
+                action="group.unbound",
+                object_type="team",
+                object_id=team.id,
+                details={"chat_id": chat.id, "reason": "bot_removed"},
+            )
+            await notify_team_managers(
+                context, team_id=team.id, key="group.removed_notice", team=team.name
+            )
+
+
+async def migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: its id changed, and the binding follows."""
+    message = update.effective_message
+    assert message is not None
+    if message.migrate_to_chat_id is not None:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    team = await groups.migrate_chat(
+        context.session, old_chat_id=old_id, new_chat_id=new_id, now=context.now
+    )
+    if team is not None and team.id is not None:
+        await audit.record(
+            context.session,
+            at=context.now,
+            actor_id=None,
+            action="group.migrated",
+            object_type="team",
+            object_id=team.id,
+            details={"old_chat_id": old_id, "new_chat_id": new_id},
+        )
+        log.info("team %s followed its group to a supergroup", team.id)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Handlers of this feature."""
+    return [
+        CommandHandler("verbinden", bind),
+        ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, migrated),
+    ]
+
+
+BUTTONS: dict[str, ButtonAction] = {"bind.team": on_bind_team}

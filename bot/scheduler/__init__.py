@@ -1,0 +1,1 @@
+"""Scheduled work: the outbox sender and periodic jobs."""

@@ -1,0 +1,222 @@
+"""Database tables. Alembic migrations create them; ``tests/test_migrations.py`` checks both agree.
+
+The directory is organisation → region → social space → team; members hold one or more roles
+per team. Only what the bot needs is kept: Telegram id, display name, language, roles.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import UTCDateTime
+
+
+class Role(StrEnum):
+    """Roles a member can hold in a team."""
+
+    ASD = "asd"
+    TRAEGER_AMBULANT = "traeger_ambulant"
+    TRAEGER_STATIONAER = "traeger_stationaer"
+    TRAEGER_FUA = "traeger_fua"
+    NETZWERK = "netzwerk"
+    JUGENDARBEIT = "jugendarbeit"
+    KOORDINATION = "koordination"
+    FACHBEREICHSLEITUNG = "fachbereichsleitung"
+
+
+def _ts(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Organisation(SQLModel, table=True):
+    """A youth office (Jugendamt) with its structure, loaded from a structure file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    state: str = Field(default="SH", max_length=8)
+    emergency_contact: str = Field(default="", sa_type=Text)
+
+
+class Region(SQLModel, table=True):
+    """A region of an organisation (e.g. Nord, Süd)."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    slug: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+
+
+class SocialSpace(SQLModel, table=True):
+    """A social space (Sozialraum) with the areas it covers."""
+
+    __tablename__ = "social_space"
+    __table_args__ = (UniqueConstraint("region_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    slug: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Provider(SQLModel, table=True):
+    """A free welfare provider (freier Träger) working in the organisation."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+
+
+class Team(SQLModel, table=True):
+    """A social-space team; ``chat_id`` is the Telegram group bound to it."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    social_space_id: int | None = Field(default=None, foreign_key="social_space.id", index=True)
+    slug: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+
+
+class Member(SQLModel, table=True):
+    """A Telegram user the bot knows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=BigInteger, unique=True)
+    display_name: str = Field(max_length=200)
+    language: str = Field(default="de", max_length=8)
+    reminders_enabled: bool = Field(default=True)
+    created_at: datetime = _ts()
+
+
+class Membership(SQLModel, table=True):
+    """One role of one member in one team; several rows give several roles."""
+
+    __table_args__ = (UniqueConstraint("member_id", "team_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    role: str = Field(max_length=32)
+    created_at: datetime = _ts()
+
+
+class Invite(SQLModel, table=True):
+    """A one-time invitation; only the SHA-256 of the code is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    role: str = Field(max_length=32)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _ts(default=None)
+    used_by: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class BotChat(SQLModel, table=True):
+    """A group the bot is a member of, as told by ``my_chat_member`` updates."""
+
+    __tablename__ = "bot_chat"
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    title: str = Field(default="", max_length=255)
+    status: str = Field(max_length=32)
+    updated_at: datetime = _ts()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids that were handled, so that a redelivery is skipped."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    processed_at: datetime = _ts(index=True)
+
+
+class Dialog(SQLModel, table=True):
+    """The running dialogue of a user in a chat; survives restarts."""
+
+    __table_args__ = (UniqueConstraint("telegram_id", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_type=BigInteger)
+    chat_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _ts()
+
+
+class Button(SQLModel, table=True):
+    """What an inline button means; ``callback_data`` carries only the random token.
+
+    Pressing a button looks the token up here and checks the presser's rights again, so a
+    forged or stale ``callback_data`` finds nothing or is refused.
+    """
+
+    token: str = Field(primary_key=True, max_length=32)
+    batch: str = Field(max_length=32, index=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    telegram_id: int | None = Field(default=None, sa_type=BigInteger)
+    action: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts(index=True)
+
+
+class OutboxStatus(StrEnum):
+    """Life of an outbox message."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the bot sends on its own (not a direct reply), sent exactly once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    text: str = Field(sa_type=Text)
+    reply_markup: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    dedupe_key: str | None = Field(default=None, unique=True, max_length=200)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    created_at: datetime = _ts()
+    not_before: datetime = _ts()
+    sent_at: datetime | None = _ts(default=None)
+    message_id: int | None = Field(default=None, sa_type=BigInteger)
+    last_error: str | None = Field(default=None, max_length=200)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only record of a change: who, what, which object, when. Never content."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(index=True)
+    actor_id: int | None = Field(default=None, sa_type=BigInteger)
+    action: str = Field(max_length=64)
+    object_type: str = Field(max_length=32)
+    object_id: str = Field(max_length=64)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
