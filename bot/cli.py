@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import signal
 import sys
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
+    # Opt in to python-telegram-bot's future: RetryAfter.retry_after as a timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -75,7 +78,7 @@ async def _migrate(settings: Settings) -> None:
     except (OperationalError, OSError) as exc:
         raise ConfigError(
             "DATABASE_URL: Die Datenbank ist nicht erreichbar oder nicht beschreibbar "
-            f"({type(exc).__name__}) – prüfe Adresse, Zugangsdaten und Rechte."
+            f"({type(exc).__name__}) – prüfen Sie Adresse, Zugangsdaten und Rechte."
         ) from None
     except SQLAlchemyError as exc:
         raise ConfigError(
@@ -95,8 +98,8 @@ async def _run(settings: Settings, *, webhook: str | None) -> int:
             )
         if not SECRET_PATTERN.match(settings.webhook_secret):
             raise ConfigError(
-                "WEBHOOK_SECRET fehlt oder ist ungültig: Für --webhook trage 16–256 Zeichen "
-                "aus A–Z, a–z, 0–9, _ und - in die Datei .env ein."
+                "WEBHOOK_SECRET fehlt oder ist ungültig: Für --webhook tragen Sie 16–256 "
+                "Zeichen aus A–Z, a–z, 0–9, _ und - in die Datei .env ein."
             )
     await _migrate(settings)
     application = build_application(settings)
@@ -105,13 +108,13 @@ async def _run(settings: Settings, *, webhook: str | None) -> int:
     except InvalidToken:
         await _quiet_stop(application)
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN wurde von Telegram abgelehnt – prüfe den Token bei @BotFather "
-            "(/mybots → API Token) und trage ihn neu in .env ein."
+            "TELEGRAM_BOT_TOKEN wurde von Telegram abgelehnt – prüfen Sie den Token bei "
+            "@BotFather (/mybots → API Token) und tragen Sie ihn neu in .env ein."
         ) from None
     except NetworkError:
         await _quiet_stop(application)
         raise ConfigError(
-            f"TELEGRAM_API_URL ({settings.telegram_api_url}) ist nicht erreichbar – prüfe die "
+            f"TELEGRAM_API_URL ({settings.telegram_api_url}) ist nicht erreichbar – prüfen Sie die "
             "Internetverbindung oder die Adresse des Bot-API-Servers."
         ) from None
 
@@ -140,7 +143,7 @@ async def _run(settings: Settings, *, webhook: str | None) -> int:
             )
     except InvalidToken:
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN wurde von Telegram abgelehnt – prüfe den Token bei @BotFather."
+            "TELEGRAM_BOT_TOKEN wurde von Telegram abgelehnt – prüfen Sie den Token bei @BotFather."
         ) from None
     finally:
         await stop_application(application)

@@ -94,12 +94,12 @@ def check_token(settings: Settings) -> None:
     token = settings.telegram_bot_token.strip()
     if not token:
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN fehlt: Lege bei @BotFather in Telegram einen Bot an und trage "
-            "den Token in die Datei .env ein (Vorlage: .env.example)."
+            "TELEGRAM_BOT_TOKEN fehlt: Legen Sie bei @BotFather in Telegram einen Bot an und "
+            "tragen Sie den Token in die Datei .env ein (Vorlage: .env.example)."
         )
     if not TOKEN_PATTERN.match(token):
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN hat nicht die Form 123456789:ABC… – kopiere den Token "
+            "TELEGRAM_BOT_TOKEN hat nicht die Form 123456789:ABC… – kopieren Sie den Token "
             "vollständig aus dem Chat mit @BotFather in die Datei .env."
         )
 
@@ -111,7 +111,7 @@ def check_timezone(settings: Settings) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
             f"BOT_TIMEZONE »{settings.bot_timezone}« ist keine bekannte Zeitzone – "
-            "trage einen Namen wie Europe/Berlin ein."
+            "tragen Sie einen Namen wie Europe/Berlin ein."
         ) from None
 
 

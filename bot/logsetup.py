@@ -29,13 +29,17 @@ def configure_logging(level: str, token: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
     # httpx logs every request URL (which holds the token); python-telegram-bot logs whole
-    # updates at DEBUG level (which hold message text).
+    # updates at DEBUG level, and aiosqlite and SQLAlchemy log SQL parameters: all of these
+    # can hold message text, so they stay quiet whatever LOG_LEVEL says.
     for noisy, floor in (
         ("httpx", logging.WARNING),
         ("httpcore", logging.WARNING),
         ("telegram", logging.INFO),
         ("apscheduler", logging.WARNING),
         ("tornado.access", logging.WARNING),
+        ("aiosqlite", logging.WARNING),
+        ("sqlalchemy", logging.WARNING),
+        ("asyncio", logging.WARNING),
     ):
         logger = logging.getLogger(noisy)
         logger.setLevel(max(floor, root.level))

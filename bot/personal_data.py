@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import directory
-from bot.storage.models import AuditEntry, Dialog, Invite, Membership, Team
+from bot.storage.models import (
+    AuditEntry,
+    Button,
+    Dialog,
+    Invite,
+    Membership,
+    OutboxMessage,
+    Team,
+)
 
 
 async def collect_personal_data(
@@ -30,6 +38,26 @@ async def collect_personal_data(
     audit_rows = await session.exec(
         select(AuditEntry).where(AuditEntry.actor_id == telegram_id).order_by(col(AuditEntry.id))
     )
+    about_me = await session.exec(
+        select(AuditEntry)
+        .where(
+            col(AuditEntry.details)["member_id"].as_integer() == member.id,
+            or_(col(AuditEntry.actor_id).is_(None), col(AuditEntry.actor_id) != telegram_id),
+        )
+        .order_by(col(AuditEntry.id))
+    )
+    used = await session.exec(
+        select(Invite, Team)
+        .join(Team, col(Team.id) == col(Invite.team_id))
+        .where(Invite.used_by == telegram_id)
+        .order_by(col(Invite.id))
+    )
+    notices = await session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.chat_id == telegram_id)
+        .order_by(col(OutboxMessage.id))
+    )
+    buttons = await session.exec(select(Button.token).where(Button.telegram_id == telegram_id))
     dialogs = await session.exec(select(Dialog).where(Dialog.telegram_id == telegram_id))
     return {
         "person": {
@@ -53,6 +81,14 @@ async def collect_personal_data(
             }
             for invite in invites
         ],
+        "invitation_used": [
+            {
+                "team": team.name,
+                "role": invite.role,
+                "used_at": invite.used_at.isoformat() if invite.used_at else None,
+            }
+            for invite, team in used
+        ],
         "running_dialogues": [
             {"kind": dialog.kind, "step": dialog.step, "updated_at": dialog.updated_at.isoformat()}
             for dialog in dialogs
@@ -65,4 +101,23 @@ async def collect_personal_data(
             }
             for entry in audit_rows
         ],
+        # Changes others made about this person: who made them is the other person's data.
+        "changes_about_you_in_audit_log": [
+            {
+                "at": entry.at.isoformat(),
+                "action": entry.action,
+                "object": f"{entry.object_type}:{entry.object_id}",
+            }
+            for entry in about_me
+        ],
+        # Notices for this person; their texts are deleted once sent and are not repeated here.
+        "notices": [
+            {
+                "created_at": notice.created_at.isoformat(),
+                "status": notice.status,
+                "sent_at": notice.sent_at.isoformat() if notice.sent_at else None,
+            }
+            for notice in notices
+        ],
+        "open_buttons": len(buttons.all()),
     }

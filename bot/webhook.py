@@ -28,9 +28,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 class UpdateHandler(tornado.web.RequestHandler):
     """Receives one update per request."""
 
-    def initialize(self, application: SozialraumApplication, secret: str) -> None:
-        """Tornado hands the application and the secret to each request."""
-        self.application_ = application
+    def initialize(self, bot_application: SozialraumApplication, secret: str) -> None:
+        """Tornado hands the bot application and the secret to each request."""
+        self.bot_application = bot_application
         self.secret = secret
 
     async def post(self) -> None:
@@ -42,7 +42,7 @@ class UpdateHandler(tornado.web.RequestHandler):
             return
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self.application_.bot)
+            update = Update.de_json(data, self.bot_application.bot)
         except (ValueError, TypeError, KeyError):
             self.set_status(400)
             return
@@ -50,7 +50,7 @@ class UpdateHandler(tornado.web.RequestHandler):
             self.set_status(400)
             return
         try:
-            await self.application_.process_update(update)
+            await self.bot_application.process_update(update)
         except Exception:
             log.exception("update %s could not be stored; Telegram will retry", update.update_id)
             self.set_status(500)
@@ -67,7 +67,7 @@ def webhook_app(
 ) -> tornado.web.Application:
     """The tornado application serving one path."""
     return tornado.web.Application(
-        [(path, UpdateHandler, {"application": application, "secret": secret})],
+        [(path, UpdateHandler, {"bot_application": application, "secret": secret})],
         log_function=lambda _handler: None,
     )
 

@@ -14,6 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+# python-telegram-bot 22 warns unless RetryAfter.retry_after is a timedelta (opt-in), and
+# warnings are errors here; the bot's command line opts in the same way.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 from sqlalchemy import text
 
 from bot.app import build_application, start_application, stop_application

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import html
 import json
+import random
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -42,7 +44,8 @@ from telegram.error import (
     InvalidToken,
     RetryAfter,
 )
-from telegram.ext import CommandHandler
+from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.helpers import escape_markdown
 
 from tests.auxil import builders
 from tests.auxil.builders import TgUser, group_chat, private_chat
@@ -167,7 +170,7 @@ async def test_edit_message_text_changes_recorded_text(api: FakeBotAPI, tg_bot: 
     state = api.message(CHAT, original.message_id)
     assert (state.text, state.edit_count, state.button_texts()) == ("Gespeichert", 1, ["OK"])
 
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await tg_bot.edit_message_text(
             "Gespeichert", chat_id=CHAT, message_id=original.message_id, reply_markup=markup
         )
@@ -176,13 +179,13 @@ async def test_edit_message_text_changes_recorded_text(api: FakeBotAPI, tg_bot: 
     assert api.message(CHAT, original.message_id).reply_markup is None
     await tg_bot.edit_message_reply_markup(CHAT, original.message_id, reply_markup=markup)
     assert api.message(CHAT, original.message_id).button_texts() == ["OK"]
-    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await tg_bot.edit_message_text("x", chat_id=CHAT, message_id=99)
     assert [m.text for m in api.sent()] == ["Fertig"]
 
 
 async def test_send_document_records_bytes_and_file_name(api: FakeBotAPI, tg_bot: PTBBot) -> None:
-    """Multipart upload keeps exact bytes, a non-ASCII name and the MIME type; getFile serves it."""
+    """Multipart upload keeps exact bytes, non-ASCII name and MIME type; getFile serves it."""
     content = b"%PDF-1.4\r\n\x00\xff\xfe binary\nline\r\rend\r\n--boundary-like\r\n"
     message = await tg_bot.send_document(
         CHAT, InputFile(content, filename="Akte Müller.pdf"), caption="Akte <b>neu</b>"
@@ -236,7 +239,7 @@ async def test_fail_next_429_raises_retry_after(
 async def test_fail_next_400_and_migration(api: FakeBotAPI, tg_bot: PTBBot) -> None:
     """A scripted 400 raises BadRequest; migrate_to_chat_id raises ChatMigrated."""
     api.fail_next("sendmessage", status=400, description="Bad Request: chat not found")
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await tg_bot.send_message(CHAT, "x")
 
     api.fail_next(
@@ -343,7 +346,7 @@ async def test_markup_is_rendered_and_validated_like_telegram(
         ("underline", 15, 7),
     ]
     too_long = InlineKeyboardButton("x", callback_data="x" * 65)
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
         await tg_bot.send_message(CHAT, "x", reply_markup=InlineKeyboardMarkup([[too_long]]))
 
 
@@ -374,6 +377,16 @@ def test_render_text_matches_tdlib_corner_cases() -> None:
         with pytest.raises(ValueError, match=r"^Bad Request: can't parse entities: ") as caught:
             render_text(bad, mode)
         assert message in str(caught.value)
+
+
+def test_escaped_user_text_always_renders_verbatim() -> None:
+    """html.escape / escape_markdown(version=2) output renders back to the raw text, no error."""
+    rnd = random.Random(20261123)
+    alphabet = [*"aZ09 _*[]()~`>#+-=|{}.!\\\n<>&;\"'/äß€😀", "&amp;", "&#39;"]
+    for _ in range(300):
+        raw = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 24)))
+        assert render_text(html.escape(raw), "HTML") == (raw, [])
+        assert render_text(escape_markdown(raw, version=2), "MarkdownV2") == (raw, [])
 
 
 def _builder_cases() -> list[tuple[str, Callable[[FakeBotAPI, SentMessage], dict[str, Any]]]]:
@@ -488,7 +501,7 @@ def test_form_encoded_and_multipart_calls_both_decode(api: FakeBotAPI) -> None:
         multipart = client.post(
             f"{base}/sendDocument",
             data={"chat_id": "-100", "caption": "Bericht ✓", "disable_notification": "true"},
-            files={"document": ("bericht.txt", b"Zeile 1\r\nZeile 2", "text/plain")},
+            files={"document": ('Bericht "Nord".txt', b"Zeile 1\r\nZeile 2", "text/plain")},
         )
         as_json = client.post(f"{base}/sendMessage", json={"chat_id": 42, "text": "json"})
         query = client.get(f"{base}/getChat?chat_id=-1001234567890")
@@ -505,6 +518,7 @@ def test_form_encoded_and_multipart_calls_both_decode(api: FakeBotAPI) -> None:
     }
     assert calls[1].files["document"].content == b"Zeile 1\r\nZeile 2"
     assert calls[1].files["document"].mime_type == "text/plain"
+    assert calls[1].files["document"].filename == 'Bericht "Nord".txt'
     assert calls[2].params == {"chat_id": 42, "text": "json"}
     assert query.json()["result"]["type"] == "supergroup"
     assert [m.chat_id for m in api.sent()] == [42, -100, 42]
@@ -529,7 +543,7 @@ async def test_chat_queries_and_commands_parse(api: FakeBotAPI, tg_bot: PTBBot) 
     assert api.commands({"type": "chat", "chat_id": CHAT}, "de") == [c.to_dict() for c in commands]
     assert await tg_bot.get_my_commands(scope=scope, language_code="de") == tuple(commands)
     assert await tg_bot.get_my_commands() == ()
-    with pytest.raises(BadRequest, match="(?i)bot_command_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)bot_command_invalid"):
         await tg_bot.set_my_commands([BotCommand("Start-Now", "x")])
 
     sent = await tg_bot.send_message(CHAT, "weg damit")
@@ -537,7 +551,7 @@ async def test_chat_queries_and_commands_parse(api: FakeBotAPI, tg_bot: PTBBot) 
     assert await tg_bot.delete_message(CHAT, 10_001)  # a user's message
     assert api.deleted == {(CHAT, sent.message_id), (CHAT, 10_001)}
     assert api.sent(CHAT)[0].deleted
-    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await tg_bot.delete_message(CHAT, sent.message_id)
 
 
@@ -559,3 +573,37 @@ async def test_wait_helpers_see_changes_from_other_threads(
     api.reset()
     assert (api.calls, api.sent(), api.deleted) == ([], [], set())
     assert api.push_update(builders.message_update(ALICE, private_chat(ALICE), "x")) == 1000
+
+
+@pytest.mark.slow
+async def test_real_polling_application_answers_a_pushed_command(api: FakeBotAPI) -> None:
+    """PTB's Updater polls, handles a pushed /start, replies and confirms the offset."""
+
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Reply to /start."""
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("Willkommen!")
+
+    application = (
+        Application.builder()
+        .token(TOKEN)
+        .base_url(api.url + "/bot")
+        .base_file_url(api.url + "/file/bot")
+        .build()
+    )
+    application.add_handler(CommandHandler("start", start))
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0)
+        update_id = api.push_update(
+            builders.message_update(ALICE, private_chat(ALICE), "/start@sozialraum_test_bot")
+        )
+        answered = await api.wait_for_async(lambda fake: bool(fake.sent(ALICE.id)), timeout=3)
+        await application.updater.stop()
+        await application.stop()
+
+    assert answered
+    assert [m.text for m in api.sent(ALICE.id)] == ["Willkommen!"]
+    assert (api.confirmed_offset, api.pending_updates()) == (update_id + 1, [])
+    assert [c.method for c in api.calls][:3] == ["getMe", "deleteWebhook", "getUpdates"]

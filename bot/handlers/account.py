@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.handlers.common import (
     Choice,
+    consume,
     edit_or_send,
     is_group,
     is_private,
@@ -85,6 +86,7 @@ async def on_language(update: Update, context: BotContext, button: Button) -> No
     if member is None or language not in LANGUAGES:
         await update.callback_query.answer(tr(context, "button.stale"), show_alert=True)  # type: ignore[union-attr]
         return
+    await consume(context, button)
     member.language = language
     context.session.add(member)
     await _record_setting(context, "language")
@@ -99,6 +101,7 @@ async def on_reminders(update: Update, context: BotContext, button: Button) -> N
     if member is None:
         await update.callback_query.answer(tr(context, "button.stale"), show_alert=True)  # type: ignore[union-attr]
         return
+    await consume(context, button)
     member.reminders_enabled = bool(button.payload.get("enabled"))
     context.session.add(member)
     await _record_setting(context, "reminders_enabled")
@@ -137,7 +140,7 @@ async def my_data(update: Update, context: BotContext) -> None:
     assert user is not None
     data = await collect_personal_data(context.session, telegram_id=user.id)
     if data is None:
-        await reply(update, context, tr(context, "mydata.nothing"))
+        await reply(update, context, both("mydata.nothing"))
         return
     payload = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
     await context.bot.send_document(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMemberUpdated, Update
+from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.handlers.common import Choice, consume, edit_or_send, is_group, keyboard, reply, tr
 from bot.handlers.gate import ButtonAction
+from bot.i18n import t
 from bot.notify import notify_team_managers
 from bot.runtime import BotContext
-from bot.storage import audit, directory, groups
+from bot.storage import audit, directory, groups, outbox
 from bot.storage.models import Button
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ async def bind(update: Update, context: BotContext) -> None:
         return
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     current = await directory.team_by_chat(context.session, chat_id=chat_id)
+    if current is not None and current.id is not None and not context.actor.can_manage(current.id):
+        await reply(update, context, tr(context, "bind.taken", team=current.name))
+        return
     rows = [[Choice(team.name, "bind.team", {"team_id": team.id})] for team in teams]
     text = (
         tr(context, "bind.choose_rebind", team=current.name)
@@ -53,7 +57,15 @@ async def on_bind_team(update: Update, context: BotContext, button: Button) -> N
         return
     chat = update.effective_chat
     assert chat is not None
+    current = await directory.team_by_chat(context.session, chat_id=chat.id)
+    if current is not None and current.id is not None and not context.actor.can_manage(current.id):
+        await query.answer(tr(context, "bind.taken", team=current.name), show_alert=True)
+        return
     await consume(context, button)
+    await query.answer()
+    if current is not None and current.id == team_id:
+        await edit_or_send(update, context, tr(context, "bind.already", team=team.name))
+        return
     previous_chat = team.chat_id
     await directory.bind_chat(context.session, team=team, chat_id=chat.id)
     await audit.record(
@@ -65,15 +77,36 @@ async def on_bind_team(update: Update, context: BotContext, button: Button) -> N
         object_id=team_id,
         details={"chat_id": chat.id, "previous_chat_id": previous_chat},
     )
-    await query.answer()
+    if current is not None and current.id is not None:
+        await audit.record(
+            context.session,
+            at=context.now,
+            actor_id=context.actor.telegram_id,
+            action="group.unbound",
+            object_type="team",
+            object_id=current.id,
+            details={"chat_id": chat.id, "reason": "rebound", "new_team_id": team_id},
+        )
+        await notify_team_managers(
+            context,
+            team_id=current.id,
+            key="bind.moved_notice",
+            exclude={context.actor.telegram_id},
+            team=current.name,
+            new_team=team.name,
+        )
     await edit_or_send(update, context, tr(context, "bind.done", team=team.name))
 
 
+def _present(member: ChatMember) -> bool:
+    """In the group: a member, an administrator, or restricted but still a member."""
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in PRESENT
+
+
 def _was_present(change: ChatMemberUpdated) -> tuple[bool, bool]:
-    return (
-        change.old_chat_member.status in PRESENT,
-        change.new_chat_member.status in PRESENT,
-    )
+    return _present(change.old_chat_member), _present(change.new_chat_member)
 
 
 async def bot_membership(update: Update, context: BotContext) -> None:
@@ -92,7 +125,12 @@ async def bot_membership(update: Update, context: BotContext) -> None:
         now=context.now,
     )
     if now_present and not was:
-        await reply(update, context, tr(context, "group.added"))
+        # Not a reply to anyone (and the bot may not be allowed to write): via the outbox,
+        # in the group's language, not the language of whoever added the bot.
+        language = context.services.settings.bot_language
+        await outbox.enqueue(
+            context.session, chat_id=chat.id, text=t(language, "group.added"), now=context.now
+        )
         return
     if was and not now_present:
         team = await directory.unbind_chat(context.session, chat_id=chat.id)
@@ -128,7 +166,7 @@ async def migrated(update: Update, context: BotContext) -> None:
         await audit.record(
             context.session,
             at=context.now,
-            actor_id=None,
+            actor_id=message.from_user.id if message.from_user else None,
             action="group.migrated",
             object_type="team",
             object_id=team.id,

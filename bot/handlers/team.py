@@ -23,24 +23,27 @@ from bot.storage import audit, directory
 from bot.storage.models import Button, Team
 
 
-async def _visible_teams(update: Update, context: BotContext) -> list[Team]:
-    """In a group, its own team; in private, my teams (administrators: every team)."""
+async def _visible_teams(update: Update, context: BotContext) -> tuple[list[Team], str]:
+    """In a group, its own team; in private, my teams (administrators: every team).
+
+    Returns the teams and, when there are none, the key of the text that says why.
+    """
     if is_group(update):
         team = await directory.team_by_chat(context.session, chat_id=update.effective_chat.id)  # type: ignore[union-attr]
         if team is None or team.id is None:
-            return []
+            return [], "team.group_not_bound"
         allowed = context.actor.is_admin or team.id in context.actor.team_ids
-        return [team] if allowed else []
+        return ([team], "") if allowed else ([], "team.group_not_yours")
     if context.actor.is_admin:
-        return list(await directory.teams(context.session))
-    return list(await directory.teams_by_ids(context.session, context.actor.team_ids))
+        return list(await directory.teams(context.session)), "team.none"
+    return list(await directory.teams_by_ids(context.session, context.actor.team_ids)), "team.none"
 
 
 async def show_team(update: Update, context: BotContext) -> None:
     """List the members and roles of my teams."""
-    teams = await _visible_teams(update, context)
+    teams, why_none = await _visible_teams(update, context)
     if not teams:
-        await reply(update, context, tr(context, "team.none"))
+        await reply(update, context, tr(context, why_none))
         return
     blocks = []
     for team in teams:
@@ -219,10 +222,16 @@ async def on_remove_confirm(update: Update, context: BotContext, button: Button)
 
 
 async def leave(update: Update, context: BotContext) -> None:
-    """Leave one of my teams."""
+    """Leave one of my teams (private chat: the confirmation is personal)."""
+    if not is_private(update):
+        await reply(update, context, tr(context, "common.private_only"))
+        return
     teams = list(await directory.teams_by_ids(context.session, context.actor.team_ids))
     if not teams:
         await reply(update, context, tr(context, "team.none"))
+        return
+    if len(teams) == 1:
+        await _ask_leave(update, context, teams[0])
         return
     await _choose_team(update, context, teams, "leave.team", "leave.choose_team")
 
@@ -238,6 +247,12 @@ async def on_leave_team(update: Update, context: BotContext, button: Button) -> 
         return
     await consume(context, button)
     await query.answer()
+    await _ask_leave(update, context, team)
+
+
+async def _ask_leave(update: Update, context: BotContext, team: Team) -> None:
+    assert team.id is not None
+    team_id = team.id
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     markup = await keyboard(
         context,

@@ -7,11 +7,14 @@ message to a chat may go; nothing here sleeps, so it is tested with plain dateti
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from telegram.error import RetryAfter
+
+ZERO = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -52,18 +55,29 @@ class RateLimiter:
         while history and history[0] <= now - window.period:
             history.popleft()
         if len(history) < window.count:
-            return timedelta(0)
-        return history[0] + window.period - now
+            return ZERO
+        # The oldest send that still counts against the limit; clamped, so that a clock that
+        # jumped back cannot hold a chat for longer than one period.
+        return min(window.period, history[-window.count] + window.period - now)
+
+    def overall_wait(self, now: datetime) -> timedelta:
+        """How long until any message may be sent (zero: now)."""
+        return self._wait(self._sent, self._overall, now)
 
     def wait_time(self, chat_id: int, now: datetime) -> timedelta:
         """How long until a message to ``chat_id`` may be sent (zero: now)."""
-        waits = [
-            self._wait(self._sent, self._overall, now),
-            self._wait(self._per_chat.setdefault(chat_id, deque()), self._window(chat_id), now),
-        ]
+        waits = [self.overall_wait(now)]
+        history = self._per_chat.get(chat_id)
+        if history is not None:
+            waits.append(self._wait(history, self._window(chat_id), now))
+            if not history:
+                del self._per_chat[chat_id]
         blocked = self._blocked_until.get(chat_id)
         if blocked is not None:
-            waits.append(max(timedelta(0), blocked - now))
+            if blocked <= now:
+                del self._blocked_until[chat_id]
+            else:
+                waits.append(blocked - now)
         return max(waits)
 
     def record(self, chat_id: int, now: datetime) -> None:
@@ -77,6 +91,14 @@ class RateLimiter:
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
-    """Seconds Telegram asked us to wait (the library gives int or timedelta)."""
-    retry = error.retry_after
+    """Seconds Telegram asked us to wait (the library gives int or timedelta).
+
+    The public attribute warns about its coming change of type unless ``PTB_TIMEDELTA`` is
+    set; the value is read without that warning, which would otherwise fail the tests.
+    """
+    retry = getattr(error, "_retry_after", None)
+    if not isinstance(retry, timedelta):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            retry = error.retry_after
     return retry.total_seconds() if isinstance(retry, timedelta) else float(retry)

@@ -9,7 +9,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import directory
-from bot.storage.models import BotChat, OutboxMessage, OutboxStatus, Team
+from bot.storage.models import BotChat, Button, OutboxMessage, OutboxStatus, Team
 
 
 async def record_chat(
@@ -27,7 +27,12 @@ async def record_chat(
 async def migrate_chat(
     session: AsyncSession, *, old_chat_id: int, new_chat_id: int, now: datetime
 ) -> Team | None:
-    """Move everything that points at the old group id to the new one; idempotent."""
+    """Move everything that points at the old group id to the new one; idempotent.
+
+    Telegram announces the upgrade twice (``migrate_to_chat_id`` in the old group,
+    ``migrate_from_chat_id`` in the new one), in either order: the second call finds nothing
+    left to move and returns ``None``.
+    """
     old = await session.get(BotChat, old_chat_id)
     if old is not None:
         await record_chat(
@@ -41,6 +46,10 @@ async def migrate_chat(
             col(OutboxMessage.status) == OutboxStatus.PENDING,
         )
         .values(chat_id=new_chat_id)
+    )
+    # Keyboards already posted live on in the supergroup; their presses come with the new id.
+    await session.exec(
+        update(Button).where(col(Button.chat_id) == old_chat_id).values(chat_id=new_chat_id)
     )
     team = await directory.team_by_chat(session, chat_id=old_chat_id)
     if team is None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.render import split_message
 from bot.storage.models import OutboxMessage, OutboxStatus
+
+FINISHED = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN)
 
 
 async def enqueue(
@@ -23,46 +26,64 @@ async def enqueue(
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
 ) -> OutboxMessage | None:
-    """Queue a message; with a ``dedupe_key`` that was queued before, queue nothing."""
+    """Queue a message; with a ``dedupe_key`` that was queued before, queue nothing.
+
+    A text longer than Telegram's limit is queued as several messages, split at line
+    boundaries; the keyboard goes with the last part. Returns the first part.
+    """
     if dedupe_key is not None:
         existing = (
             await session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
         ).first()
         if existing is not None:
             return None
-    message = OutboxMessage(
-        chat_id=chat_id,
-        text=text,
-        reply_markup=reply_markup,
-        dedupe_key=dedupe_key,
-        created_at=now,
-        not_before=not_before or now,
+    parts = split_message(text)
+    keys = [dedupe_key if index == 0 else f"{dedupe_key}#{index}" for index in range(len(parts))]
+    messages = [
+        OutboxMessage(
+            chat_id=chat_id,
+            text=part,
+            reply_markup=reply_markup if index == len(parts) - 1 else None,
+            dedupe_key=None if dedupe_key is None else keys[index],
+            created_at=now,
+            not_before=not_before or now,
+        )
+        for index, part in enumerate(parts)
+    ]
+    for message in messages:
+        # One flush per part: the ids, and so the sending order, follow the parts.
+        session.add(message)
+        await session.flush()
+    return messages[0]
+
+
+async def due(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int,
+    exclude_chats: Collection[int] = (),
+) -> Sequence[OutboxMessage]:
+    """Pending messages whose time has come, in the order they were queued.
+
+    Queue order (not due time) keeps a chat's messages in order when one of them had to be
+    retried. ``exclude_chats`` are chats held back by the rate limits, so that a long queue
+    for one group cannot hide the messages to everybody else.
+    """
+    query = select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now
     )
-    session.add(message)
-    await session.flush()
-    return message
+    if exclude_chats:
+        query = query.where(col(OutboxMessage.chat_id).not_in(list(exclude_chats)))
+    return (await session.exec(query.order_by(col(OutboxMessage.id)).limit(limit))).all()
 
 
-async def due(session: AsyncSession, *, now: datetime, limit: int) -> Sequence[OutboxMessage]:
-    """Pending messages whose time has come, oldest first."""
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.not_before <= now)
-        .order_by(col(OutboxMessage.not_before), col(OutboxMessage.id))
-        .limit(limit)
-    )
-    return (await session.exec(query)).all()
-
-
-async def next_due_at(session: AsyncSession) -> datetime | None:
-    """When the earliest pending message becomes due."""
-    query = (
-        select(OutboxMessage.not_before)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .order_by(col(OutboxMessage.not_before))
-        .limit(1)
-    )
-    return (await session.exec(query)).first()
+async def next_due_at(session: AsyncSession, *, after: datetime | None = None) -> datetime | None:
+    """When the earliest pending message becomes due (only times later than ``after``)."""
+    query = select(OutboxMessage.not_before).where(OutboxMessage.status == OutboxStatus.PENDING)
+    if after is not None:
+        query = query.where(OutboxMessage.not_before > after)
+    return (await session.exec(query.order_by(col(OutboxMessage.not_before)).limit(1))).first()
 
 
 async def claim(session: AsyncSession, *, message_id: int) -> bool:
@@ -76,6 +97,13 @@ async def claim(session: AsyncSession, *, message_id: int) -> bool:
         .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1)
     )
     return result.rowcount == 1
+
+
+async def move_to_chat(session: AsyncSession, *, message_id: int, chat_id: int) -> None:
+    """Point a message at a new chat id (its group became a supergroup)."""
+    await session.exec(
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(chat_id=chat_id)
+    )
 
 
 async def mark_sent(
@@ -138,10 +166,10 @@ async def recover_interrupted(session: AsyncSession) -> int:
 
 
 async def purge_finished(session: AsyncSession, *, older_than: datetime) -> int:
-    """Delete finished messages created before ``older_than``."""
+    """Delete finished messages (sent, failed, uncertain) created before ``older_than``."""
     result = await session.exec(
         delete(OutboxMessage).where(
-            col(OutboxMessage.status) != OutboxStatus.PENDING,
+            col(OutboxMessage.status).in_(FINISHED),
             col(OutboxMessage.created_at) < older_than,
         )
     )
@@ -150,11 +178,10 @@ async def purge_finished(session: AsyncSession, *, older_than: datetime) -> int:
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many messages are in each state."""
-    rows = await session.exec(select(OutboxMessage.status, OutboxMessage.id))
-    counts: dict[str, int] = {}
-    for status, _ in rows:
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    rows = await session.exec(
+        select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+    )
+    return {str(status): int(count) for status, count in rows}
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -184,7 +184,7 @@ def message_update(
 
 def _file_ids_pair(prefix: str) -> tuple[str, str]:
     n = next(_file_ids)
-    return f"{prefix}ACAgIAAxkBAAI{n:06d}fakeFileIdForTests", f"AgAD{n:06d}"
+    return f"{prefix}AgIAAxkBAAI{n:06d}fakeFileIdForTests", f"AgAD{n:06d}"
 
 
 def photo_update(user: TgUser, chat: TgChat, *, caption: str | None = None) -> dict[str, Any]:
