@@ -114,8 +114,8 @@ async def _run(settings: Settings, *, webhook: str | None) -> int:
     except NetworkError:
         await _quiet_stop(application)
         raise ConfigError(
-            f"TELEGRAM_API_URL ({settings.telegram_api_url}) ist nicht erreichbar – prüfen Sie die "
-            "Internetverbindung oder die Adresse des Bot-API-Servers."
+            f"TELEGRAM_API_URL ({settings.telegram_api_url}) ist nicht erreichbar – prüfen Sie "
+            "die Internetverbindung oder die Adresse des Bot-API-Servers."
         ) from None
 
     stop = asyncio.Event()
@@ -143,7 +143,8 @@ async def _run(settings: Settings, *, webhook: str | None) -> int:
             )
     except InvalidToken:
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN wurde von Telegram abgelehnt – prüfen Sie den Token bei @BotFather."
+            "TELEGRAM_BOT_TOKEN wurde von Telegram abgelehnt – prüfen Sie den Token bei "
+            "@BotFather."
         ) from None
     finally:
         await stop_application(application)

@@ -66,17 +66,14 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres_schema() -> Iterator[None]:
+def _postgres_schema() -> None:
     """Recreate the PostgreSQL schema once per run, when PostgreSQL is in use."""
     if PG_URL:
         asyncio.run(_reset_postgres(PG_URL))
-    yield
 
 
 @pytest.fixture
-def database_url(
-    tmp_path: Path, migrated_sqlite_template: Path, _postgres_schema: None
-) -> str:
+def database_url(tmp_path: Path, migrated_sqlite_template: Path, _postgres_schema: None) -> str:
     """URL of an empty, migrated database for one test."""
     if PG_URL:
         return PG_URL
@@ -153,11 +150,14 @@ async def world(
 async def teams(world: World, clock: FrozenClock) -> Directory:
     """Three teams; Carla coordinates Nord A, Olga Süd A; Sven (ASD) and Petra are in Nord A."""
     seeded = await seed_directory(world.db, now=clock.now())
-    await add_member(world.db, people.COORDINATOR, seeded.nord_a, Role.KOORDINATION, Role.ASD,
-                     now=clock.now())
-    await add_member(world.db, people.OTHER_COORDINATOR, seeded.sued_a, Role.KOORDINATION,
-                     now=clock.now())
+    await add_member(
+        world.db, people.COORDINATOR, seeded.nord_a, Role.KOORDINATION, Role.ASD, now=clock.now()
+    )
+    await add_member(
+        world.db, people.OTHER_COORDINATOR, seeded.sued_a, Role.KOORDINATION, now=clock.now()
+    )
     await add_member(world.db, people.CASEWORKER, seeded.nord_a, Role.ASD, now=clock.now())
-    await add_member(world.db, people.PROVIDER, seeded.nord_a, Role.TRAEGER_AMBULANT,
-                     now=clock.now())
+    await add_member(
+        world.db, people.PROVIDER, seeded.nord_a, Role.TRAEGER_AMBULANT, now=clock.now()
+    )
     return seeded

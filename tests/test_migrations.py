@@ -50,8 +50,9 @@ async def test_fresh_file_is_created_by_migrations(tmp_path: object) -> None:
 async def test_audit_log_is_append_only(db: Database) -> None:
     """The database itself refuses to change or delete audit entries."""
     async with db.transaction() as session:
-        await audit.record(session, at=START, actor_id=1, action="test.created",
-                           object_type="team", object_id=1)
+        await audit.record(
+            session, at=START, actor_id=1, action="test.created", object_type="team", object_id=1
+        )
     for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="append-only"):
             async with db.transaction() as session:

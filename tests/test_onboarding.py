@@ -18,8 +18,7 @@ async def _invite_link(world: World, inviter, team_button: str | None, role: str
         message = world.current(message)
     await world.press(inviter, message, role)
     text = world.current(message).text or ""
-    link = next(word for word in text.split() if word.startswith("https://t.me/"))
-    return link
+    return next(word for word in text.split() if word.startswith("https://t.me/"))
 
 
 async def test_stranger_gets_greeting_privacy_notice_and_invitation_hint(world: World) -> None:
@@ -76,7 +75,10 @@ async def test_expired_invite_is_refused(world: World, teams: Directory) -> None
     code = (await _invite_link(world, people.COORDINATOR, None, "ASD")).split("=")[1]
     world.clock.advance(timedelta(days=7, minutes=1))
     assert "abgelaufen" in await world.reply_text(people.STRANGER, f"/start {code}")
-    assert await world.count("membership", f"member_id IN (SELECT id FROM member WHERE telegram_id = {people.STRANGER.id})") == 0
+    stranger_rows = (
+        f"member_id IN (SELECT id FROM member WHERE telegram_id = {people.STRANGER.id})"
+    )
+    assert await world.count("membership", stranger_rows) == 0
 
 
 async def test_unknown_and_malformed_codes_are_refused(world: World, teams: Directory) -> None:
@@ -93,7 +95,9 @@ async def test_admin_chooses_team_and_may_invite_head_of_service(
     """Administrators pick any team and may create the Fachbereichsleitung role."""
     sent = await world.send(people.ADMIN, "/einladen")
     assert sent[-1].button_texts() == [
-        "Sozialraumteam Nord A", "Sozialraumteam Nord B", "Sozialraumteam Süd A"
+        "Sozialraumteam Nord A",
+        "Sozialraumteam Nord B",
+        "Sozialraumteam Süd A",
     ]
     await world.press(people.ADMIN, sent[-1], "Sozialraumteam Süd A")
     assert "Fachbereichsleitung" in world.current(sent[-1]).button_texts()

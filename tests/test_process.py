@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.auxil import people
-from tests.auxil.builders import callback_update, message_dict_from_sent, message_update, private_chat
+from tests.auxil.builders import (
+    callback_update,
+    message_dict_from_sent,
+    message_update,
+    private_chat,
+)
 from tests.auxil.fake_bot_api import TOKEN, FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
+NORDERSTEDT = str(ROOT / "examples" / "norderstedt.toml")
 MARKER = "Geheimer-Marker-7731"
 
 
@@ -43,34 +49,56 @@ def test_bot_process_onboards_a_member_and_exits_cleanly_on_sigterm(
     """Import, run, invite, join, /team over real long polling; SIGTERM ends it with code 0."""
     env = _env(fake_api, tmp_path / "bot.db")
     imported = subprocess.run(
-        [sys.executable, "-m", "bot", "structure", "import", str(ROOT / "examples/norderstedt.toml")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "structure",
+            "import",
+            str(ROOT / "examples/norderstedt.toml"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert imported.returncode == 0, imported.stderr
     log_path = tmp_path / "bot.log"
     log_file = log_path.open("w", encoding="utf-8")  # a file, not a pipe: a full pipe would block
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         admin_chat = private_chat(people.ADMIN)
         fake_api.push_update(message_update(people.ADMIN, admin_chat, "/einladen"))
         assert fake_api.wait_for(lambda f: bool(f.sent(people.ADMIN.id)), timeout=30)
         teams = fake_api.sent(people.ADMIN.id)[-1]
-        bot_user = {"id": 123456789, "is_bot": True, "first_name": "Sozialraum-Bot",
-                    "username": "sozialraum_test_bot"}
+        bot_user = {
+            "id": 123456789,
+            "is_bot": True,
+            "first_name": "Sozialraum-Bot",
+            "username": "sozialraum_test_bot",
+        }
         data = teams.button("Sozialraumteam Süd A")["callback_data"]
-        fake_api.push_update(callback_update(people.ADMIN, message_dict_from_sent(teams, bot_user),
-                                             data))
+        fake_api.push_update(
+            callback_update(people.ADMIN, message_dict_from_sent(teams, bot_user), data)
+        )
         assert fake_api.wait_for(
             lambda f: "ASD" in " ".join(f.message(teams.chat_id, teams.message_id).button_texts()),
             timeout=10,
         )
         roles = fake_api.message(teams.chat_id, teams.message_id)
         data = roles.button("Koordination")["callback_data"]
-        fake_api.push_update(callback_update(people.ADMIN, message_dict_from_sent(roles, bot_user),
-                                             data))
+        fake_api.push_update(
+            callback_update(people.ADMIN, message_dict_from_sent(roles, bot_user), data)
+        )
         assert fake_api.wait_for(
             lambda f: "t.me/" in (f.message(teams.chat_id, teams.message_id).text or ""),
             timeout=10,
@@ -108,7 +136,12 @@ def test_run_without_token_explains_what_to_do(tmp_path: Path, fake_api: FakeBot
     env["TELEGRAM_BOT_TOKEN"] = ""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr

@@ -30,8 +30,15 @@ async def test_webhook_checks_secret_and_handles_each_update_once(
     port = _free_port()
     stop = asyncio.Event()
     server = asyncio.create_task(
-        serve(world.app, stop, url="https://bot.example.org/telegram/hook", secret=SECRET,
-              listen="127.0.0.1", port=port, allowed_updates=ALLOWED_UPDATES)
+        serve(
+            world.app,
+            stop,
+            url="https://bot.example.org/telegram/hook",
+            secret=SECRET,
+            listen="127.0.0.1",
+            port=port,
+            allowed_updates=ALLOWED_UPDATES,
+        )
     )
     update = message_update(people.CASEWORKER, private_chat(people.CASEWORKER), "/team")
     update["update_id"] = 777

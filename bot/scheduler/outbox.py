@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.clock import Clock
 from bot.scheduler.ratelimit import RateLimiter, retry_after_seconds
@@ -170,7 +170,7 @@ class OutboxSender:
         except BadRequest as exc:
             log.warning("outbox message %s refused by Telegram: BadRequest", message.id)
             await self._finish(message, OutboxStatus.FAILED, type(exc).__name__)
-        except NetworkError as exc:  # also TimedOut
+        except TelegramError as exc:  # NetworkError, TimedOut, InvalidToken, …
             if _surely_not_sent(exc):
                 until = self._clock.now() + outbox.retry_delay(message.attempts)
                 log.warning(
@@ -248,12 +248,12 @@ class OutboxSender:
 _BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def _surely_not_sent(error: NetworkError) -> bool:
+def _surely_not_sent(error: TelegramError) -> bool:
     """True if Telegram cannot have delivered the message, so trying again is safe.
 
-    An error answer of the server (5xx) has no transport cause; a refused or timed-out
-    connection never carried the request. A read time-out or a dropped connection after the
-    request went out leaves the outcome open.
+    An error answer of the server (5xx, 401) has no cause; a refused or timed-out connection
+    never carried the request. A read time-out, a dropped connection after the request went
+    out or an unreadable answer leave the outcome open.
     """
     cause = error.__cause__
     return cause is None or isinstance(cause, _BEFORE_SENDING)

@@ -33,21 +33,41 @@ async def seed_directory(db: Database, *, now: datetime) -> Directory:
         await session.flush()
         assert nord.id is not None and sued.id is not None
         spaces = [
-            SocialSpace(region_id=nord.id, slug="nord-a", name="Friedrichsgabe / Harksheide-Nord",
-                        areas=["Friedrichsgabe", "Harksheide-Nord"]),
-            SocialSpace(region_id=nord.id, slug="nord-b", name="Harksheide-Mitte",
-                        areas=["Harksheide-Mitte"]),
+            SocialSpace(
+                region_id=nord.id,
+                slug="nord-a",
+                name="Friedrichsgabe / Harksheide-Nord",
+                areas=["Friedrichsgabe", "Harksheide-Nord"],
+            ),
+            SocialSpace(
+                region_id=nord.id,
+                slug="nord-b",
+                name="Harksheide-Mitte",
+                areas=["Harksheide-Mitte"],
+            ),
             SocialSpace(region_id=sued.id, slug="sued-a", name="Garstedt", areas=["Garstedt"]),
         ]
         session.add_all(spaces)
         await session.flush()
         teams = [
-            Team(organisation_id=org.id, social_space_id=spaces[0].id, slug="nord-a",
-                 name="Sozialraumteam Nord A"),
-            Team(organisation_id=org.id, social_space_id=spaces[1].id, slug="nord-b",
-                 name="Sozialraumteam Nord B"),
-            Team(organisation_id=org.id, social_space_id=spaces[2].id, slug="sued-a",
-                 name="Sozialraumteam Süd A"),
+            Team(
+                organisation_id=org.id,
+                social_space_id=spaces[0].id,
+                slug="nord-a",
+                name="Sozialraumteam Nord A",
+            ),
+            Team(
+                organisation_id=org.id,
+                social_space_id=spaces[1].id,
+                slug="nord-b",
+                name="Sozialraumteam Nord B",
+            ),
+            Team(
+                organisation_id=org.id,
+                social_space_id=spaces[2].id,
+                slug="sued-a",
+                name="Sozialraumteam Süd A",
+            ),
         ]
         session.add_all(teams)
         await session.flush()
@@ -70,6 +90,7 @@ async def add_member(
         )
         assert member.id is not None
         for role in roles:
-            await directory.add_role(session, member_id=member.id, team_id=team_id, role=role,
-                                     now=now)
+            await directory.add_role(
+                session, member_id=member.id, team_id=team_id, role=role, now=now
+            )
         return member.id

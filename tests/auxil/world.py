@@ -57,9 +57,7 @@ class World:
         await self.app.process_update(Update.de_json(update, self.app.bot))
         return [m for m in self.fake.sent() if (m.chat_id, m.message_id) not in before]
 
-    async def send(
-        self, user: TgUser, text: str, chat: TgChat | None = None
-    ) -> list[SentMessage]:
+    async def send(self, user: TgUser, text: str, chat: TgChat | None = None) -> list[SentMessage]:
         """``user`` writes ``text`` (in private unless ``chat`` is given)."""
         return await self.feed(message_update(user, chat or private_chat(user), text))
 
@@ -77,9 +75,7 @@ class World:
         data = message.button(button_text)["callback_data"]
         return await self.press_data(user, message, data)
 
-    async def press_data(
-        self, user: TgUser, message: SentMessage, data: str
-    ) -> list[SentMessage]:
+    async def press_data(self, user: TgUser, message: SentMessage, data: str) -> list[SentMessage]:
         """Press with arbitrary ``callback_data`` (for forged or stale buttons)."""
         raw = message_dict_from_sent(message, self.bot_user)
         return await self.feed(callback_update(user, raw, data))
@@ -104,5 +100,5 @@ class World:
     async def count(self, table: str, where: str = "1=1") -> int:
         """Rows in a table (test-side check straight on the database)."""
         async with self.db.engine.connect() as connection:
-            result = await connection.execute(text(f"SELECT COUNT(*) FROM {table} WHERE {where}"))  # noqa: S608
+            result = await connection.execute(text(f"SELECT COUNT(*) FROM {table} WHERE {where}"))
             return int(result.scalar_one())

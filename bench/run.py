@@ -1,0 +1,183 @@
+"""Benchmarks of the walking skeleton, as ratios against a baseline measured in the same run.
+
+The baseline is the cheapest thing the bot cannot avoid: one ``sendMessage`` round trip to
+the (fake, loopback) Bot API. Each scenario reports its cost per operation divided by that
+baseline, so the figures mean the same on a fast and on a slow machine.
+
+Run: ``make bench`` (or ``.venv/bin/python -m bench.run [--rounds N] [--out FILE]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram import Update  # noqa: E402
+
+from bot.app import build_application, services_of, start_application, stop_application  # noqa: E402
+from bot.clock import FrozenClock  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.storage import outbox  # noqa: E402
+from bot.storage.db import Database  # noqa: E402
+from bot.storage.migrate import upgrade_to_head  # noqa: E402
+from bot.storage.models import Role  # noqa: E402
+from tests.auxil import people  # noqa: E402
+from tests.auxil.builders import message_update, private_chat  # noqa: E402
+from tests.auxil.data import add_member, seed_directory  # noqa: E402
+from tests.auxil.fake_bot_api import TOKEN, FakeBotAPI  # noqa: E402
+
+START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+async def _timed(operation: Callable[[int], Awaitable[None]], count: int) -> float:
+    started = time.perf_counter()
+    for index in range(count):
+        await operation(index)
+    return (time.perf_counter() - started) / count
+
+
+async def _measure(rounds: int, per_round: int) -> dict[str, object]:
+    with FakeBotAPI() as fake, tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        db = Database(url)
+        await upgrade_to_head(db.engine)
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            telegram_bot_token=TOKEN,
+            telegram_api_url=fake.url,
+            database_url=url,
+            bot_admin_ids=frozenset({people.ADMIN.id}),
+        )
+        clock = FrozenClock(START)
+        application = build_application(settings, clock=clock, db=db)
+        await start_application(application, run_outbox=False)
+        teams = await seed_directory(db, now=START)
+        for offset in range(12):  # a realistic team size
+            member = people.TgUser(50_000 + offset, f"Mitglied{offset}", "Beispiel")
+            await add_member(db, member, teams.nord_a, Role.ASD, now=START)
+        await add_member(db, people.CASEWORKER, teams.nord_a, Role.ASD, now=START)
+        bot = application.bot
+        chat = private_chat(people.CASEWORKER)
+        next_id = iter(range(10_000_000, 20_000_000))
+
+        async def baseline(_: int) -> None:
+            await bot.send_message(chat_id=chat.id, text="Basis")
+
+        async def team_command(_: int) -> None:
+            data = message_update(people.CASEWORKER, chat, "/team")
+            data["update_id"] = next(next_id)
+            await application.process_update(Update.de_json(data, bot))
+
+        async def redelivery(index: int) -> None:
+            data = message_update(people.CASEWORKER, chat, "/team")
+            data["update_id"] = 10_000_000 + index  # already handled: skipped
+            await application.process_update(Update.de_json(data, bot))
+
+        async def outbox_message(_: int) -> None:
+            async with db.transaction() as session:
+                await outbox.enqueue(session, chat_id=-100_000, text="Hinweis", now=clock.now())
+            clock.advance(timedelta(seconds=61))
+            assert services_of(application).outbox is not None
+            await services_of(application).outbox.drain()  # type: ignore[union-attr]
+
+        scenarios = {
+            "baseline: sendMessage round trip": baseline,
+            "/team update (gate, 1 transaction, roster of 14, reply)": team_command,
+            "redelivered update (recognised and skipped)": redelivery,
+            "outbox message (enqueue, claim, send, mark sent)": outbox_message,
+        }
+        results: dict[str, list[float]] = {name: [] for name in scenarios}
+        for _ in range(rounds):
+            for name, scenario in scenarios.items():
+                results[name].append(await _timed(scenario, per_round))
+
+        # The fake Bot API runs in this process and keeps every call; its memory is not the
+        # bot's, so allocations made anywhere under it are filtered out.
+        not_fake = [
+            tracemalloc.Filter(False, "*fake_bot_api.py", all_frames=True),
+            tracemalloc.Filter(False, "*builders.py", all_frames=True),
+            tracemalloc.Filter(False, "*/threading.py", all_frames=True),
+            tracemalloc.Filter(False, "*/socketserver.py", all_frames=True),
+        ]
+        for _ in range(per_round):  # warm caches first
+            await team_command(0)
+        tracemalloc.start(30)
+        gc.collect()
+        before = tracemalloc.take_snapshot().filter_traces(not_fake)
+        for _ in range(per_round):
+            await team_command(0)
+        gc.collect()
+        after = tracemalloc.take_snapshot().filter_traces(not_fake)
+        tracemalloc.stop()
+        growth = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+
+        await stop_application(application)
+    medians = {name: statistics.median(values) for name, values in results.items()}
+    base = medians["baseline: sendMessage round trip"]
+    return {"medians": medians, "base": base, "growth": growth, "updates": per_round}
+
+
+def _report(result: dict[str, object], rounds: int, per_round: int) -> str:
+    medians: dict[str, float] = result["medians"]  # type: ignore[assignment]
+    base: float = result["base"]  # type: ignore[assignment]
+    lines = [
+        "# Performance",
+        "",
+        "Produced by `make bench` (`python -m bench.run`). Every figure is a ratio against the",
+        "baseline measured in the same run: one `sendMessage` round trip to the loopback fake",
+        "Bot API. Lower is better; 1.0 would mean the bot adds nothing to the unavoidable call.",
+        f"Median of {rounds} rounds × {per_round} operations, SQLite database on local disk.",
+        "",
+        "| scenario | ratio to baseline |",
+        "|---|---|",
+    ]
+    for name, value in medians.items():
+        lines.append(f"| {name} | {value / base:.2f} |")
+    growth = int(result["growth"])  # type: ignore[call-overload]
+    updates = int(result["updates"])  # type: ignore[call-overload]
+    lines += [
+        "",
+        f"Memory: Python heap growth over {updates} further `/team` updates: "
+        f"{growth / 1024:.1f} KiB ({growth / updates:.0f} bytes per update; "
+        "measured with tracemalloc, a steady state shows as close to zero).",
+        "",
+        "What the figures say: a command costs a few Bot API round trips' worth of time, most of",
+        "it the SQLite transaction (BEGIN IMMEDIATE, the gate's membership query, the update-id",
+        "record, commit). A redelivered update costs less than one round trip. The outbox adds",
+        "three short transactions (claim, send, mark) per message, which is the price of never",
+        "sending a message twice.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmarks and write the report."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-round", type=int, default=100)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    args = parser.parse_args()
+    result = asyncio.run(_measure(args.rounds, args.per_round))
+    report = _report(result, args.rounds, args.per_round)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
