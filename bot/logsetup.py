@@ -3,10 +3,45 @@
 from __future__ import annotations
 
 import logging
+import re
+
+#: Loggers of libraries and the lowest level they may log at. httpx logs every request URL
+#: (which holds the token); python-telegram-bot logs whole updates at DEBUG level (which hold
+#: message text); Alembic announces every step of a migration at INFO level.
+LIBRARY_FLOORS: tuple[tuple[str, int], ...] = (
+    ("httpx", logging.WARNING),
+    ("httpcore", logging.WARNING),
+    ("telegram", logging.INFO),
+    ("apscheduler", logging.WARNING),
+    ("tornado.access", logging.WARNING),
+    ("alembic", logging.WARNING),
+)
+
+#: What SQLAlchemy appends to an error: the statement's values, i.e. names and texts.
+_SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats records, then removes the token and SQL parameter values from the result.
+
+    Working on the formatted text also covers exception messages and tracebacks, which a
+    filter on ``record.msg`` would miss.
+    """
+
+    def __init__(self, fmt: str, token: str) -> None:
+        super().__init__(fmt)
+        self._token = token.strip()
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as text, without secrets."""
+        text = super().format(record)
+        if self._token:
+            text = text.replace(self._token, "<TOKEN>")
+        return _SQL_PARAMETERS.sub("[parameters hidden]", text)
 
 
 class RedactToken(logging.Filter):
-    """Replace the bot token wherever it would appear (e.g. in request URLs)."""
+    """Replace the bot token wherever it would appear in a record's message."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
@@ -23,23 +58,12 @@ class RedactToken(logging.Filter):
 def configure_logging(level: str, token: str) -> None:
     """Plain logs to stderr; libraries that could log request contents are kept quiet."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token)
+    )
     handler.addFilter(RedactToken(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
-    # httpx logs every request URL (which holds the token); python-telegram-bot logs whole
-    # updates at DEBUG level, and aiosqlite and SQLAlchemy log SQL parameters: all of these
-    # can hold message text, so they stay quiet whatever LOG_LEVEL says.
-    for noisy, floor in (
-        ("httpx", logging.WARNING),
-        ("httpcore", logging.WARNING),
-        ("telegram", logging.INFO),
-        ("apscheduler", logging.WARNING),
-        ("tornado.access", logging.WARNING),
-        ("aiosqlite", logging.WARNING),
-        ("sqlalchemy", logging.WARNING),
-        ("asyncio", logging.WARNING),
-    ):
-        logger = logging.getLogger(noisy)
-        logger.setLevel(max(floor, root.level))
+    for noisy, floor in LIBRARY_FLOORS:
+        logging.getLogger(noisy).setLevel(max(floor, root.level))

@@ -45,14 +45,7 @@ async def on_error(update: object, context: BotContext) -> None:
     mark_failed()
     scope = current_scope()
     if isinstance(update, Update) and update.effective_chat is not None:
-        language = context.lang
-        try:
-            if update.callback_query is not None:
-                await update.callback_query.answer(t(language, "error.user"), show_alert=True)
-            else:
-                await context.bot.send_message(update.effective_chat.id, t(language, "error.user"))
-        except TelegramError:
-            log.warning("could not tell the user about the error")
+        await _tell_user(update, context)
     alert = t(
         context.services.settings.bot_language,
         "error.admin",
@@ -60,6 +53,28 @@ async def on_error(update: object, context: BotContext) -> None:
         error=type(error).__name__,
     )
     await _alert_admins(context, scope, alert)
+
+
+async def _tell_user(update: Update, context: BotContext) -> None:
+    """Say kindly that something went wrong: as an alert on a button, else as a message.
+
+    A button press the handler already answered cannot be answered again (Telegram refuses),
+    so then the text comes as a message in the chat.
+    """
+    chat = update.effective_chat
+    assert chat is not None
+    text = t(context.lang, "error.user")
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text, show_alert=True)
+        except TelegramError:
+            pass
+        else:
+            return
+    try:
+        await context.bot.send_message(chat.id, text)
+    except TelegramError:
+        log.warning("could not tell the user about the error")
 
 
 async def _alert_admins(context: BotContext, scope: Scope | None, text: str) -> None:

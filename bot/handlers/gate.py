@@ -31,18 +31,22 @@ PUBLIC_COMMANDS = frozenset(
 )
 
 
-def _command(update: Update) -> str | None:
+def _command(update: Update, bot_username: str) -> str | None:
+    """The command of a message, if it is meant for this bot (``/cmd`` or ``/cmd@thisbot``)."""
     message = update.effective_message
     if message is None or not message.text or not message.text.startswith("/"):
         return None
-    word = message.text.split()[0][1:]
-    return word.split("@")[0].lower()
+    name, _, addressee = message.text.split()[0][1:].partition("@")
+    if addressee and addressee.lower() != bot_username.lower():
+        return None
+    return name.lower()
 
 
 def _is_membership_event(update: Update) -> bool:
     message = update.effective_message
     return update.my_chat_member is not None or (
-        message is not None and message.migrate_to_chat_id is not None
+        message is not None
+        and (message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None)
     )
 
 
@@ -78,7 +82,7 @@ async def gate(update: Update, context: BotContext) -> None:
         )
     if scope.actor.is_known or _is_membership_event(update):
         return
-    command = _command(update)
+    command = _command(update, context.bot.username)
     if command in PUBLIC_COMMANDS:
         return
     if update.callback_query is not None:
