@@ -45,6 +45,7 @@ test-postgres: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/mypy bot
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix bot tests bench

@@ -116,7 +116,7 @@ def mark_failed() -> None:
         scope.failed = True
 
 
-class SozialraumApplication(Application):  # type: ignore[type-arg]
+class SozialraumApplication(Application):
     """Application whose updates each run in one transaction and are handled exactly once."""
 
     async def process_update(self, update: object) -> None:

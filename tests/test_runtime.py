@@ -215,7 +215,7 @@ def _production_log_levels(caplog: pytest.LogCaptureFixture) -> None:
     """Capture everything the bot logs at DEBUG, libraries at their production floors."""
     caplog.set_level(logging.DEBUG)
     for name, floor in LIBRARY_FLOORS:
-        caplog.set_level(logging.DEBUG, logger=name)  # TEMP
+        caplog.set_level(floor, logger=name)
 
 
 def _record_texts(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -160,7 +160,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     await reply(update, context, tr(context, "cancel.done" if ended or dropped else "cancel.none"))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """Handlers of this feature."""
     return [
         CommandHandler(["hilfe", "help"], show_help),

@@ -8,7 +8,8 @@ token, and dialogue answers by the dialogue stored for the user and chat.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 ButtonAction = Callable[[Update, BotContext, Button], Awaitable[None]]
 DialogStep = Callable[[Update, BotContext, Dialog], Awaitable[None]]
+HandlerCallback = Callable[[Update, Any], Coroutine[Any, Any, None]]
 
 #: Commands that strangers may use: getting in, and learning what the bot stores.
 PUBLIC_COMMANDS = frozenset(
@@ -92,7 +94,7 @@ async def gate(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
-def button_router(actions: Mapping[str, ButtonAction]) -> Callable[..., Awaitable[None]]:
+def button_router(actions: Mapping[str, ButtonAction]) -> HandlerCallback:
     """A callback-query handler that resolves the opaque token and checks who pressed."""
 
     async def route(update: Update, context: BotContext) -> None:
@@ -120,7 +122,7 @@ def button_router(actions: Mapping[str, ButtonAction]) -> Callable[..., Awaitabl
     return route
 
 
-def dialog_router(steps: Mapping[str, DialogStep]) -> Callable[..., Awaitable[None]]:
+def dialog_router(steps: Mapping[str, DialogStep]) -> HandlerCallback:
     """A private-text handler that feeds the answer to the running dialogue, if any."""
 
     async def route(update: Update, context: BotContext) -> None:

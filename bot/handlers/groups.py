@@ -175,7 +175,7 @@ async def migrated(update: Update, context: BotContext) -> None:
         log.info("team %s followed its group to a supergroup", team.id)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """Handlers of this feature."""
     return [
         CommandHandler("verbinden", bind),

@@ -116,7 +116,7 @@ async def on_role(update: Update, context: BotContext, button: Button) -> None:
     await edit_or_send(update, context, text)
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """Handlers of this feature."""
     return [CommandHandler("einladen", invite)]
 

@@ -93,6 +93,6 @@ async def _redeem(update: Update, context: BotContext, code: str) -> None:
     )
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """Handlers of this feature."""
     return [CommandHandler("start", start)]

@@ -316,7 +316,7 @@ async def on_dismiss(update: Update, context: BotContext, button: Button) -> Non
     await edit_or_send(update, context, tr(context, "common.nothing_changed"))
 
 
-def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handlers() -> list[BaseHandler]:
     """Handlers of this feature."""
     return [
         CommandHandler("team", show_team),
