@@ -42,12 +42,6 @@ class Actor:
         """Coordinators manage their own teams; administrators manage every team."""
         return self.is_admin or bool(self.roles_in(team_id) & MANAGING_ROLES)
 
-    def managed_team_ids(self, all_team_ids: set[int]) -> set[int]:
-        """Teams this actor may manage, out of all teams."""
-        if self.is_admin:
-            return set(all_team_ids)
-        return {team_id for team_id in self.roles if self.can_manage(team_id)}
-
     def invitable_roles(self, team_id: int) -> tuple[str, ...]:
         """Roles this actor may invite people into, in a team."""
         if self.is_admin:

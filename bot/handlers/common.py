@@ -14,8 +14,8 @@ from telegram.error import BadRequest
 from bot.i18n import t
 from bot.render import split_message
 from bot.runtime import BotContext
-from bot.storage import interaction
-from bot.storage.models import Button
+from bot.storage import directory, interaction
+from bot.storage.models import Button, Team
 
 BUTTON_TTL = timedelta(days=2)
 
@@ -112,6 +112,14 @@ async def keyboard(
             buttons.append(InlineKeyboardButton(choice.text, callback_data=token))
         markup_rows.append(buttons)
     return InlineKeyboardMarkup(markup_rows)
+
+
+async def managed_teams(context: BotContext) -> list[Team]:
+    """Teams the actor may manage (coordinators: their own; administrators: all), by name."""
+    all_teams = await directory.teams(context.session)
+    return [
+        team for team in all_teams if team.id is not None and context.actor.can_manage(team.id)
+    ]
 
 
 async def consume(context: BotContext, button: Button) -> None:

@@ -8,7 +8,16 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.handlers.common import Choice, consume, edit_or_send, is_group, keyboard, reply, tr
+from bot.handlers.common import (
+    Choice,
+    consume,
+    edit_or_send,
+    is_group,
+    keyboard,
+    managed_teams,
+    reply,
+    tr,
+)
 from bot.handlers.gate import ButtonAction
 from bot.i18n import t
 from bot.notify import notify_team_managers
@@ -26,9 +35,7 @@ async def bind(update: Update, context: BotContext) -> None:
     if not is_group(update):
         await reply(update, context, tr(context, "bind.group_only"))
         return
-    all_teams = await directory.teams(context.session)
-    allowed = context.actor.managed_team_ids({team.id for team in all_teams if team.id})
-    teams = [team for team in all_teams if team.id in allowed]
+    teams = await managed_teams(context)
     if not teams:
         await reply(update, context, tr(context, "bind.not_allowed"))
         return

@@ -11,6 +11,7 @@ from bot.handlers.common import (
     edit_or_send,
     is_private,
     keyboard,
+    managed_teams,
     reply,
     role_label,
     tr,
@@ -23,28 +24,22 @@ from bot.storage.models import Button
 from bot.timefmt import format_datetime
 
 
-async def _manageable_teams(context: BotContext) -> list[tuple[int, str]]:
-    all_teams = await directory.teams(context.session)
-    allowed = context.actor.managed_team_ids({team.id for team in all_teams if team.id})
-    return [(team.id, team.name) for team in all_teams if team.id in allowed]
-
-
 async def invite(update: Update, context: BotContext) -> None:
     """Start an invitation: choose the team (if several), then the role."""
     if not is_private(update):
         await reply(update, context, tr(context, "common.private_only"))
         return
-    teams = await _manageable_teams(context)
+    teams = await managed_teams(context)
     if not teams:
         await reply(update, context, tr(context, "invite.not_allowed"))
         return
     if len(teams) == 1:
-        await _ask_role(update, context, teams[0][0])
+        await _ask_role(update, context, teams[0].id)  # type: ignore[arg-type]
         return
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     markup = await keyboard(
         context,
-        [[Choice(name, "invite.team", {"team_id": team_id})] for team_id, name in teams],
+        [[Choice(team.name, "invite.team", {"team_id": team.id})] for team in teams],
         chat_id=chat_id,
     )
     await reply(update, context, tr(context, "invite.choose_team"), keyboard=markup)

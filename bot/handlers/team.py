@@ -12,6 +12,7 @@ from bot.handlers.common import (
     is_group,
     is_private,
     keyboard,
+    managed_teams,
     reply,
     role_label,
     tr,
@@ -85,9 +86,7 @@ async def remove(update: Update, context: BotContext) -> None:
     if not is_private(update):
         await reply(update, context, tr(context, "common.private_only"))
         return
-    all_teams = await directory.teams(context.session)
-    allowed = context.actor.managed_team_ids({team.id for team in all_teams if team.id})
-    teams = [team for team in all_teams if team.id in allowed]
+    teams = await managed_teams(context)
     if not teams:
         await reply(update, context, tr(context, "remove.not_allowed"))
         return
