@@ -16,12 +16,16 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import ConfigError, Settings, check_settings, load_settings
 from bot.logsetup import configure_logging
+
+if TYPE_CHECKING:
+    from bot.runtime import SozialraumApplication
 
 log = logging.getLogger("bot")
 
@@ -152,11 +156,19 @@ async def _run(settings: Settings, *, webhook: str | None) -> int:
     return 0
 
 
-async def _quiet_stop(application: object) -> None:
+async def _quiet_stop(application: SozialraumApplication) -> None:
+    """Close everything after a failed start.
+
+    ``Application.shutdown`` does nothing when ``initialize`` failed half-way (a rejected
+    token), so the HTTP clients it opened are closed here.
+    """
     from bot.app import stop_application
 
     with contextlib.suppress(Exception):
-        await stop_application(application)  # type: ignore[arg-type]
+        await stop_application(application)
+    for request in (application.bot.request, application.bot._request[0]):
+        with contextlib.suppress(Exception):
+            await request.shutdown()
 
 
 async def _structure_import(settings: Settings, path: Path) -> int:

@@ -50,16 +50,27 @@ class Settings(BaseSettings):
                 return frozenset(int(part) for part in parts)
             except ValueError:
                 raise ValueError(
-                    "BOT_ADMIN_IDS muss eine kommagetrennte Liste von Telegram-Nutzer-IDs sein"
+                    "tragen Sie die Telegram-Nutzer-IDs durch Kommas getrennt ein, "
+                    "z. B. 12345678,87654321"
                 ) from None
         return value
+
+    @field_validator("telegram_bot_token", "webhook_secret", "bot_timezone")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        # A stray space or line break (e.g. from ``$(cat file)``) would make a valid token
+        # look rejected by Telegram.
+        return value.strip()
 
     @field_validator("telegram_api_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
-            raise ValueError("TELEGRAM_API_URL muss mit http:// oder https:// beginnen")
+            raise ValueError(
+                "tragen Sie eine Adresse ein, die mit http:// oder https:// beginnt, "
+                "z. B. https://api.telegram.org"
+            )
         return value
 
     @property
@@ -78,6 +89,14 @@ class Settings(BaseSettings):
         return f"{self.telegram_api_url}/file/bot"
 
 
+#: Operator-facing wording for pydantic's error types (its own messages are English).
+_ERROR_HINTS = {
+    "literal_error": "erlaubt sind {expected}",
+    "int_parsing": "tragen Sie eine ganze Zahl ein",
+    "int_type": "tragen Sie eine ganze Zahl ein",
+}
+
+
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
     """Read settings from the environment and ``env_file``; raise :class:`ConfigError`."""
     try:
@@ -85,8 +104,19 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         key = str(error["loc"][0]).upper() if error["loc"] else "?"
-        message = str(error["msg"]).removeprefix("Value error, ")
+        hint = _ERROR_HINTS.get(error["type"])
+        if hint is not None:
+            expected = str((error.get("ctx") or {}).get("expected", ""))
+            expected = expected.replace("'", "").replace(" or ", " oder ")
+            message = hint.format(expected=expected)
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{key} ist ungültig: {message}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"Die Datei {env_file} ist nicht in UTF-8 gespeichert – speichern Sie sie als "
+            "UTF-8 und starten Sie erneut."
+        ) from None
 
 
 def check_token(settings: Settings) -> None:
@@ -108,7 +138,7 @@ def check_timezone(settings: Settings) -> None:
     """Refuse a time zone that the tz database does not know."""
     try:
         ZoneInfo(settings.bot_timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
         raise ConfigError(
             f"BOT_TIMEZONE »{settings.bot_timezone}« ist keine bekannte Zeitzone – "
             "tragen Sie einen Namen wie Europe/Berlin ein."
@@ -116,10 +146,14 @@ def check_timezone(settings: Settings) -> None:
 
 
 def check_database_url(settings: Settings) -> None:
-    """Refuse a database URL that SQLAlchemy cannot parse or that names no async driver."""
+    """Refuse a database URL that SQLAlchemy cannot parse or that names no async driver.
+
+    For SQLite the folder of the file is created here (the engine would do it anyway), so
+    that a path that cannot exist is reported as such and not as a traceback.
+    """
     try:
         url = make_url(settings.database_url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(
             "DATABASE_URL ist keine gültige SQLAlchemy-URL – Beispiel: "
             "sqlite+aiosqlite:///data/sozialraum.db oder "
@@ -130,6 +164,16 @@ def check_database_url(settings: Settings) -> None:
             f"DATABASE_URL nutzt den Treiber »{url.drivername}«; unterstützt sind "
             "sqlite+aiosqlite und postgresql+asyncpg."
         )
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        folder = Path(database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise ConfigError(
+                f"DATABASE_URL: Der Ordner {folder} für die SQLite-Datei lässt sich nicht "
+                "anlegen – prüfen Sie den Pfad und die Rechte."
+            ) from None
 
 
 def check_settings(settings: Settings, *, need_token: bool) -> None:

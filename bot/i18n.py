@@ -11,6 +11,7 @@ mode; wrap trusted markup in :class:`Markup` to pass it unescaped.
 from __future__ import annotations
 
 import html
+import re
 import string
 from functools import cache
 from pathlib import Path
@@ -72,8 +73,7 @@ def t(language: str, key: str, /, **values: object) -> str:
     template = catalogue(language).get(key) or catalogue(FALLBACK).get(key)
     if template is None:
         raise MissingTextError(key)
-    if not values:
-        return template
+    # Formatted even without values: a missing value fails loudly instead of showing "{team}".
     safe = {name: _render_value(language, value) for name, value in values.items()}
     return template.format(**safe)
 
@@ -84,6 +84,17 @@ def _render_value(language: str, value: object) -> str:
     if isinstance(value, Markup):
         return value
     return html.escape(str(value), quote=False)
+
+
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+def plain_text(html_text: str) -> str:
+    """A rendered text without tags and entities, for places without HTML parse mode.
+
+    Button alerts (``answerCallbackQuery``) and command descriptions show text literally.
+    """
+    return html.unescape(_TAGS.sub("", html_text))
 
 
 def both(key: str, /, **values: object) -> str:

@@ -128,7 +128,11 @@ class SozialraumApplication(Application):
         now = services.clock.now()
         try:
             async with services.db.transaction() as session:
-                if await interaction.is_processed(session, update_id=update.update_id):
+                # Claim the id first: a parallel delivery of the same update (webhook) waits
+                # on this row and then finds it taken.
+                if not await interaction.claim_update(
+                    session, update_id=update.update_id, now=now
+                ):
                     log.info("update %s was handled before; skipped", update.update_id)
                     return
                 scope = Scope(session=session, now=now)
@@ -139,11 +143,10 @@ class SozialraumApplication(Application):
                     _SCOPE.reset(token)
                 if scope.failed:
                     raise _RollbackError
-                await interaction.mark_processed(session, update_id=update.update_id, now=now)
         except _RollbackError:
             log.warning("update %s failed; its changes were rolled back", update.update_id)
             async with services.db.transaction() as session:
-                await interaction.mark_processed(session, update_id=update.update_id, now=now)
+                await interaction.claim_update(session, update_id=update.update_id, now=now)
                 for follow_up in scope.after_rollback:
                     await follow_up(session)
         if services.outbox is not None:

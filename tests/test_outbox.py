@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import re
 import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -41,6 +43,13 @@ async def _enqueue(world: World, chat_id: int, text: str, **kwargs: Any) -> Outb
         )
 
 
+async def _queue(world: World, chat_id: int, text: str, **kwargs: Any) -> int:
+    """Queue one message (no dedupe key in the way); returns its id."""
+    queued = await _enqueue(world, chat_id, text, **kwargs)
+    assert queued is not None and queued.id is not None
+    return queued.id
+
+
 async def _enqueue_all(world: World, messages: list[tuple[int, str]]) -> None:
     async with world.db.transaction() as session:
         for chat_id, text in messages:
@@ -53,7 +62,7 @@ async def _rows(world: World) -> list[OutboxMessage]:
         return list((await session.exec(query)).all())
 
 
-async def _row(world: World, message_id: int | None) -> OutboxMessage:
+async def _row(world: World, message_id: int) -> OutboxMessage:
     async with world.db.transaction() as session:
         row = await session.get(OutboxMessage, message_id)
     assert row is not None
@@ -76,16 +85,33 @@ def _closed_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def _silent_server() -> AsyncIterator[int]:
-    """A server that reads every request and never answers; yields its port."""
+async def _bot_api(answer_after: float | None) -> AsyncIterator[int]:
+    """A minimal Bot API that answers sendMessage after ``answer_after`` seconds (None: never).
+
+    Yields its port.
+    """
     writers: list[asyncio.StreamWriter] = []
 
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writers.append(writer)
-        with contextlib.suppress(ConnectionError):
-            await reader.read(65536)
+        with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)
+            await reader.readexactly(int(length.group(1)) if length else 0)
+            if answer_after is None:
+                await reader.read()  # until the client gives up
+                return
+            await asyncio.sleep(answer_after)
+            message = {"message_id": 77, "date": 0, "chat": {"id": PRIVATE, "type": "private"}}
+            body = json.dumps({"ok": True, "result": {**message, "text": "x"}}).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
 
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
     try:
         yield int(server.sockets[0].getsockname()[1])
     finally:
@@ -97,20 +123,27 @@ async def _silent_server() -> AsyncIterator[int]:
         await server.wait_closed()
 
 
+async def _until_status(world: World, message_id: int, status: OutboxStatus) -> None:
+    for _ in range(500):
+        if (await _row(world, message_id)).status == status:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"message {message_id} never became {status}")
+
+
 # -- the normal case ----------------------------------------------------------------------
 
 
 async def test_message_is_sent_once_and_its_text_dropped(world: World) -> None:
     """A queued message arrives once, keeps its HTML, and the row forgets its text."""
-    queued = await _enqueue(world, PRIVATE, "Neue <b>Nachricht</b> &amp; mehr")
-    assert queued is not None
+    queued = await _queue(world, PRIVATE, "Neue <b>Nachricht</b> &amp; mehr")
 
     sent = await world.deliver_outbox()
 
     assert [(m.chat_id, m.text, m.parse_mode) for m in sent] == [
         (PRIVATE, "Neue <b>Nachricht</b> &amp; mehr", "HTML")
     ]
-    row = await _row(world, queued.id)
+    row = await _row(world, queued)
     assert row.status == OutboxStatus.SENT
     assert row.text == ""
     assert row.message_id == sent[0].message_id
@@ -131,11 +164,10 @@ async def test_second_drain_sends_nothing(world: World) -> None:
 async def test_keyboard_is_sent_with_the_message(world: World) -> None:
     """A stored inline keyboard goes out with the message and is dropped after sending."""
     markup = {"inline_keyboard": [[{"text": "Ansehen", "callback_data": "tok"}]]}
-    queued = await _enqueue(world, PRIVATE, "Mit Knopf", reply_markup=markup)
-    assert queued is not None
+    queued = await _queue(world, PRIVATE, "Mit Knopf", reply_markup=markup)
     sent = await world.deliver_outbox()
     assert sent[0].button_texts() == ["Ansehen"]
-    assert (await _row(world, queued.id)).reply_markup is None
+    assert (await _row(world, queued)).reply_markup is None
 
 
 async def test_dedupe_key_queues_a_message_only_once(world: World) -> None:
@@ -204,11 +236,11 @@ async def test_429_waits_for_retry_after_then_sends_exactly_once(
     # Without it the library's RetryAfter warns about a coming type change, and the test
     # run turns warnings into errors.
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
-    queued = await _enqueue(world, PRIVATE, "Gleich")
+    queued = await _queue(world, PRIVATE, "Gleich")
     world.fake.fail_next("sendMessage", status=429, retry_after=7)
 
     assert await world.deliver_outbox() == []
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert (row.status, row.not_before) == (
         OutboxStatus.PENDING,
         world.clock.now() + timedelta(seconds=7),
@@ -248,11 +280,11 @@ async def test_429_holds_back_the_whole_chat_but_not_others(
 
 async def test_blocked_chat_fails_and_is_not_retried(world: World) -> None:
     """403 'bot was blocked by the user' ends the message as failed; it is never tried again."""
-    queued = await _enqueue(world, PRIVATE, "Blockiert")
+    queued = await _queue(world, PRIVATE, "Blockiert")
     world.fake.block_chat(PRIVATE)
 
     assert await world.deliver_outbox() == []
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert row.status == OutboxStatus.FAILED
     assert "blocked" in (row.last_error or "")
     assert row.text == ""
@@ -265,21 +297,21 @@ async def test_blocked_chat_fails_and_is_not_retried(world: World) -> None:
 
 async def test_bad_request_fails_without_retry(world: World) -> None:
     """Markup Telegram cannot parse is refused for good and not retried."""
-    queued = await _enqueue(world, PRIVATE, "Kaputt <b>fett")
+    queued = await _queue(world, PRIVATE, "Kaputt <b>fett")
     assert await world.deliver_outbox() == []
     world.clock.advance(timedelta(hours=1))
     assert await world.deliver_outbox() == []
-    assert (await _row(world, queued.id if queued else None)).status == OutboxStatus.FAILED
+    assert (await _row(world, queued)).status == OutboxStatus.FAILED
     assert _send_calls(world) == 1
 
 
 async def test_server_error_is_retried_with_growing_back_off(world: World) -> None:
     """A 500 answer puts the message back: 5 s, then 10 s later, then it is sent once."""
-    queued = await _enqueue(world, PRIVATE, "Trotzdem")
+    queued = await _queue(world, PRIVATE, "Trotzdem")
     world.fake.fail_next("sendMessage", status=500, description="Internal Server Error", times=2)
 
     assert await world.deliver_outbox() == []
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert row.status == OutboxStatus.PENDING
     assert row.not_before == world.clock.now() + timedelta(seconds=5)
 
@@ -287,12 +319,12 @@ async def test_server_error_is_retried_with_growing_back_off(world: World) -> No
     assert await world.deliver_outbox() == []
     world.clock.advance(timedelta(seconds=1))
     assert await world.deliver_outbox() == []  # second 500
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert row.not_before == world.clock.now() + timedelta(seconds=10)
 
     world.clock.advance(timedelta(seconds=10))
     assert [m.text for m in await world.deliver_outbox()] == ["Trotzdem"]
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert (row.status, row.attempts) == (OutboxStatus.SENT, 3)
     assert _send_calls(world) == 3
 
@@ -308,7 +340,7 @@ async def test_bad_gateway_is_retried(world: World) -> None:
 
 async def test_refused_connection_is_retried(world: World) -> None:
     """When the Bot API cannot be reached at all, the message waits and is sent later."""
-    queued = await _enqueue(world, PRIVATE, "Netz weg")
+    queued = await _queue(world, PRIVATE, "Netz weg")
     unreachable = Bot(
         world.app.bot.token,
         base_url=f"http://127.0.0.1:{_closed_port()}/bot",
@@ -318,7 +350,7 @@ async def test_refused_connection_is_retried(world: World) -> None:
         await _sender_with(world, unreachable).drain()
     finally:
         await unreachable.request.shutdown()  # never initialized
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert (row.status, row.last_error) == (OutboxStatus.PENDING, "NetworkError")
     assert row.not_before == world.clock.now() + timedelta(seconds=5)
 
@@ -328,8 +360,8 @@ async def test_refused_connection_is_retried(world: World) -> None:
 
 async def test_read_timeout_marks_message_uncertain_and_never_resends(world: World) -> None:
     """If the request went out but no answer came, the message may have arrived: no resend."""
-    queued = await _enqueue(world, PRIVATE, "Vielleicht angekommen")
-    async with _silent_server() as port:
+    queued = await _queue(world, PRIVATE, "Vielleicht angekommen")
+    async with _bot_api(answer_after=None) as port:
         silent = Bot(
             world.app.bot.token,
             base_url=f"http://127.0.0.1:{port}/bot",
@@ -339,7 +371,7 @@ async def test_read_timeout_marks_message_uncertain_and_never_resends(world: Wor
             await _sender_with(world, silent).drain()
         finally:
             await silent.request.shutdown()  # never initialized
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert (row.status, row.last_error, row.text) == (OutboxStatus.UNCERTAIN, "TimedOut", "")
     world.clock.advance(timedelta(hours=1))
     assert await world.deliver_outbox() == []
@@ -347,13 +379,13 @@ async def test_read_timeout_marks_message_uncertain_and_never_resends(world: Wor
 
 async def test_rejected_token_keeps_message_for_later(world: World) -> None:
     """401 means Telegram refused the request itself: the message is kept and retried."""
-    queued = await _enqueue(world, PRIVATE, "Token falsch")
+    queued = await _queue(world, PRIVATE, "Token falsch")
     wrong = Bot("987654321:" + "x" * 35, base_url=world.fake.url + "/bot")
     try:
         await _sender_with(world, wrong).drain()
     finally:
         await wrong.request.shutdown()  # never initialized
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert (row.status, row.last_error) == (OutboxStatus.PENDING, "InvalidToken")
     world.clock.advance(timedelta(seconds=5))
     assert [m.text for m in await world.deliver_outbox()] == ["Token falsch"]
@@ -366,15 +398,14 @@ async def test_message_caught_mid_send_by_a_crash_is_uncertain_and_never_sent(
     world: World,
 ) -> None:
     """A row left 'sending' (crash between claim and mark) becomes 'uncertain' at start."""
-    queued = await _enqueue(world, PRIVATE, "Im Flug")
+    queued = await _queue(world, PRIVATE, "Im Flug")
     await _enqueue(world, people.CASEWORKER.id, "Wartet noch")
-    assert queued is not None and queued.id is not None
     async with world.db.transaction() as session:  # what the sender did before the crash
-        assert await outbox.claim(session, message_id=queued.id)
+        assert await outbox.claim(session, message_id=queued)
 
     assert await world.services.outbox.recover() == 1  # type: ignore[union-attr]
 
-    row = await _row(world, queued.id)
+    row = await _row(world, queued)
     assert (row.status, row.text) == (OutboxStatus.UNCERTAIN, "")
     sent = await world.deliver_outbox()
     assert [m.text for m in sent] == ["Wartet noch"]
@@ -396,15 +427,52 @@ async def test_recover_leaves_pending_and_sent_messages_alone(world: World) -> N
     assert counts == {OutboxStatus.SENT: 1, OutboxStatus.PENDING: 1}
 
 
+async def test_purge_keeps_queued_and_in_flight_messages(world: World) -> None:
+    """Clean-up deletes old finished messages, never pending or 'sending' ones."""
+    await _queue(world, PRIVATE, "Alt und gesendet")
+    await world.deliver_outbox()
+    pending = await _queue(
+        world, PRIVATE, "Alt, wartet", not_before=world.clock.now() + timedelta(days=90)
+    )
+    flying = await _queue(world, people.CASEWORKER.id, "Alt, im Flug")
+    async with world.db.transaction() as session:
+        assert await outbox.claim(session, message_id=flying)
+
+    async with world.db.transaction() as session:
+        removed = await outbox.purge_finished(
+            session, older_than=world.clock.now() + timedelta(days=60)
+        )
+
+    assert removed == 1
+    assert [row.id for row in await _rows(world)] == [pending, flying]
+
+
 async def test_second_sender_cannot_send_a_claimed_message(world: World) -> None:
     """Two senders on one database: a message claimed by one is skipped by the other."""
-    queued = await _enqueue(world, PRIVATE, "Nur einer")
-    assert queued is not None and queued.id is not None
+    queued = await _queue(world, PRIVATE, "Nur einer")
     async with world.db.transaction() as session:
-        assert await outbox.claim(session, message_id=queued.id)
+        assert await outbox.claim(session, message_id=queued)
     async with world.db.transaction() as session:
-        assert not await outbox.claim(session, message_id=queued.id)
+        assert not await outbox.claim(session, message_id=queued)
     assert await world.deliver_outbox() == []
+
+
+async def test_stop_lets_the_message_in_flight_finish(world: World) -> None:
+    """Stopping the sender waits for the message being sent; the next one stays queued."""
+    first = await _queue(world, PRIVATE, "Im Flug")
+    second = await _queue(world, people.CASEWORKER.id, "Danach")
+    async with _bot_api(answer_after=0.3) as port:
+        slow = Bot(world.app.bot.token, base_url=f"http://127.0.0.1:{port}/bot")
+        sender = _sender_with(world, slow)
+        try:
+            await sender.start()
+            await _until_status(world, first, OutboxStatus.SENDING)
+            await sender.stop()
+        finally:
+            await slow.request.shutdown()  # never initialized
+    done = await _row(world, first)
+    assert (done.status, done.message_id) == (OutboxStatus.SENT, 77)
+    assert (await _row(world, second)).status == OutboxStatus.PENDING
 
 
 # -- Telegram's limits --------------------------------------------------------------------
@@ -480,8 +548,8 @@ async def test_message_follows_group_to_its_supergroup(world: World, teams: Dire
         session.add(
             BotChat(chat_id=GROUP, title="Nord A", status="member", updated_at=world.clock.now())
         )
-    first = await _enqueue(world, GROUP, "Für die Gruppe")
-    second = await _enqueue(world, GROUP, "Noch eine")
+    first = await _queue(world, GROUP, "Für die Gruppe")
+    second = await _queue(world, GROUP, "Noch eine")
     world.fake.fail_next(
         "sendMessage", status=400, description=MIGRATED, migrate_to_chat_id=NEW_GROUP
     )
@@ -498,7 +566,7 @@ async def test_message_follows_group_to_its_supergroup(world: World, teams: Dire
         NEW_GROUP,
     ]
     for queued in (first, second):
-        row = await _row(world, queued.id if queued else None)
+        row = await _row(world, queued)
         assert (row.status, row.chat_id) == (OutboxStatus.SENT, NEW_GROUP)
     async with world.db.transaction() as session:
         moved = await session.get(Team, teams.nord_a)
@@ -514,23 +582,23 @@ async def test_message_follows_group_to_its_supergroup(world: World, teams: Dire
 
 async def test_migration_of_an_unbound_group_still_delivers(world: World) -> None:
     """A group bound to no team is followed as well; nothing else changes."""
-    queued = await _enqueue(world, GROUP, "Ohne Team")
+    queued = await _queue(world, GROUP, "Ohne Team")
     world.fake.fail_next(
         "sendMessage", status=400, description=MIGRATED, migrate_to_chat_id=NEW_GROUP
     )
     assert [(m.chat_id, m.text) for m in await world.deliver_outbox()] == [
         (NEW_GROUP, "Ohne Team")
     ]
-    assert (await _row(world, queued.id if queued else None)).chat_id == NEW_GROUP
+    assert (await _row(world, queued)).chat_id == NEW_GROUP
 
 
 async def test_migration_is_followed_only_once(world: World) -> None:
     """If the new id migrates again at once, the message fails instead of looping."""
-    queued = await _enqueue(world, GROUP, "Ping-Pong")
+    queued = await _queue(world, GROUP, "Ping-Pong")
     world.fake.fail_next(
         "sendMessage", status=400, description=MIGRATED, migrate_to_chat_id=NEW_GROUP, times=2
     )
     assert await world.deliver_outbox() == []
-    row = await _row(world, queued.id if queued else None)
+    row = await _row(world, queued)
     assert (row.status, row.chat_id) == (OutboxStatus.FAILED, NEW_GROUP)
     assert _send_calls(world) == 2

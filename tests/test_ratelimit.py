@@ -6,7 +6,6 @@ import warnings
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from telegram.error import RetryAfter
 
 from bot.scheduler.ratelimit import RateLimiter, Window, retry_after_seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from datetime import timedelta
@@ -90,6 +91,18 @@ async def test_redelivered_invitation_joins_once(world: World, teams: Directory)
     assert await world.count("audit_log", "action = 'membership.joined'") == 1
     notices = await world.deliver_outbox()
     assert [m.chat_id for m in notices] == [people.COORDINATOR.id]
+
+
+async def test_same_update_delivered_twice_at_once_is_handled_once(
+    world: World, request: pytest.FixtureRequest
+) -> None:
+    """Webhook requests run concurrently: a parallel redelivery must not answer twice."""
+    update = message_update(people.STRANGER, private_chat(people.STRANGER), "/start")
+
+    await asyncio.gather(world.feed(update), world.feed(update), return_exceptions=True)
+
+    assert len(world.fake.calls_to("sendMessage")) == 1
+    assert await world.count("processed_update", f"update_id = {update['update_id']}") == 1
 
 
 async def test_different_updates_with_same_content_are_both_handled(world: World) -> None:

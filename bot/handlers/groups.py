@@ -19,7 +19,7 @@ from bot.handlers.common import (
     tr,
 )
 from bot.handlers.gate import ButtonAction
-from bot.i18n import t
+from bot.i18n import plain_text, t
 from bot.notify import notify_team_managers
 from bot.runtime import BotContext
 from bot.storage import audit, directory, groups, outbox
@@ -66,7 +66,9 @@ async def on_bind_team(update: Update, context: BotContext, button: Button) -> N
     assert chat is not None
     current = await directory.team_by_chat(context.session, chat_id=chat.id)
     if current is not None and current.id is not None and not context.actor.can_manage(current.id):
-        await query.answer(tr(context, "bind.taken", team=current.name), show_alert=True)
+        await query.answer(
+            plain_text(tr(context, "bind.taken", team=current.name)), show_alert=True
+        )
         return
     await consume(context, button)
     await query.answer()

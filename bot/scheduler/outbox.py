@@ -52,6 +52,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     def wake(self) -> None:
         """Look at the outbox now (something new was committed)."""
@@ -68,25 +69,36 @@ class OutboxSender:
     async def start(self) -> None:
         """Start the background loop."""
         await self.recover()
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self) -> None:
-        """Stop the background loop after the message in flight."""
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop the background loop after the message in flight.
+
+        Cancelling a send halfway would leave its message *uncertain* (and so never sent),
+        so the loop is asked to stop and given ``timeout`` seconds to finish that message.
+        """
         if self._task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        self._stopping = True
+        self._wake.set()
+        _, pending = await asyncio.wait({self._task}, timeout=timeout)
+        if pending:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
         self._task = None
+        self._stopping = False
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
+            # Cleared before draining: a wake() during the drain triggers the next one at once.
+            self._wake.clear()
             try:
                 delay = await self.drain()
             except Exception:
                 log.exception("outbox drain failed")
                 delay = self._poll_interval
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
@@ -99,7 +111,7 @@ class OutboxSender:
         async with self._lock:
             held: dict[int, timedelta] = {}
             next_try = timedelta(seconds=self._poll_interval)
-            while True:
+            while not self._stopping:
                 overall = self._limiter.overall_wait(self._clock.now())
                 if overall > timedelta(0):
                     next_try = min(next_try, overall)
@@ -111,6 +123,8 @@ class OutboxSender:
                         )
                     )
                 for message in batch:
+                    if self._stopping:
+                        break
                     if message.chat_id in held:
                         continue
                     wait = self._limiter.wait_time(message.chat_id, self._clock.now())

@@ -15,19 +15,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 def create_engine(url: str) -> AsyncEngine:
     """Create the async engine; SQLite gets WAL, foreign keys and serialised write transactions.
 
+    ``hide_parameters`` keeps SQL parameter values (names, texts) out of error messages, which
+    end up in logs.
+
     SQLite transactions start with ``BEGIN IMMEDIATE`` so that two writers never both read
     and then fail to upgrade their lock: writes are serialised, as the budget guard relies on.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
     database = parsed.database or ""
     if database and database != ":memory:":
         from pathlib import Path
 
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,15 +17,23 @@ from bot.storage.models import Button, Dialog, ProcessedUpdate
 # -- processed updates -------------------------------------------------------------------
 
 
-async def is_processed(session: AsyncSession, *, update_id: int) -> bool:
-    """True if this update was handled before (a redelivery)."""
-    return await session.get(ProcessedUpdate, update_id) is not None
+async def claim_update(session: AsyncSession, *, update_id: int, now: datetime) -> bool:
+    """Record that this update is being handled; False if it was handled before.
 
-
-async def mark_processed(session: AsyncSession, *, update_id: int, now: datetime) -> None:
-    """Remember that this update was handled."""
-    session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-    await session.flush()
+    ``INSERT … ON CONFLICT DO NOTHING`` makes a concurrent claim of the same id wait for the
+    first transaction and then find the row, on PostgreSQL and SQLite alike.
+    """
+    insert = (
+        postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, processed_at=now)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(col(ProcessedUpdate.update_id))
+    )
+    result = await session.exec(statement)
+    return result.first() is not None
 
 
 async def purge_processed(session: AsyncSession, *, older_than: datetime) -> int:
