@@ -26,7 +26,17 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.handlers import account, errors, gate, groups, invites, onboarding, team
+from bot.handlers import (
+    account,
+    consultation_changes,
+    consultations,
+    errors,
+    gate,
+    groups,
+    invites,
+    onboarding,
+    team,
+)
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.runtime import BotContext, Services, SozialraumApplication
 from bot.scheduler import housekeeping
@@ -39,7 +49,15 @@ log = logging.getLogger(__name__)
 #: an edited command must not run twice).
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
-FEATURES: list[Any] = [onboarding, invites, team, groups, account]
+FEATURES: list[Any] = [
+    onboarding,
+    invites,
+    team,
+    groups,
+    consultations,
+    consultation_changes,
+    account,
+]
 
 
 def _collect_buttons() -> dict[str, ButtonAction]:

@@ -18,13 +18,19 @@ PRIVATE_COMMANDS = (
     "einladen",
     "entfernen",
     "austreten",
+    "beratung",
+    "absagen",
+    "verschieben",
+    "pause",
+    "termine",
+    "kalender",
     "einstellungen",
     "datenschutz",
     "meinedaten",
     "hilfe",
     "abbrechen",
 )
-GROUP_COMMANDS = ("verbinden", "team", "hilfe", "datenschutz")
+GROUP_COMMANDS = ("verbinden", "team", "termine", "kalender", "hilfe", "datenschutz")
 
 
 def menu(commands: tuple[str, ...], language: str) -> list[BotCommand]:

@@ -6,7 +6,7 @@ per team. Only what the bot needs is kept: Telegram id, display name, language, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -220,3 +220,92 @@ class AuditEntry(SQLModel, table=True):
     object_type: str = Field(max_length=32)
     object_id: str = Field(max_length=64)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ConsultationSeries(SQLModel, table=True):
+    """A team's repeating meeting: the weekly collegial consultation or the network meeting.
+
+    Times are wall-clock in the bot's zone (``BOT_TIMEZONE``); public holidays come from the
+    organisation's federal state, so neither is stored here. ``place`` is an organisational
+    place (a room, a video link), never case data.
+
+    The submission deadline is ``deadline_kind`` ``weekday`` (cases due on
+    ``deadline_weekday`` at ``deadline_minutes`` after midnight) or ``before`` (due
+    ``deadline_minutes`` before the start). ``recurrence`` is ``weekly`` (every
+    ``interval_weeks`` weeks) or ``monthly`` (the ``monthly_nth`` weekday, -1 the last).
+    ``sequence`` goes up with every change, for calendar clients that compare it.
+    """
+
+    __tablename__ = "consultation_series"
+    __table_args__ = (UniqueConstraint("team_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id")  # indexed by the unique constraint
+    kind: str = Field(default="consultation", max_length=16)
+    weekday: int
+    start_time: str = Field(max_length=5)
+    duration_minutes: int
+    place: str = Field(default="", sa_type=Text)
+    minutes_per_case: int = Field(default=30)
+    deadline_kind: str = Field(max_length=16)
+    deadline_weekday: int | None = Field(default=None)
+    deadline_minutes: int
+    reminder_offsets: list[int] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    quorum: int = Field(default=1)
+    holiday_policy: str = Field(default="skip", max_length=24)
+    recurrence: str = Field(default="weekly", max_length=16)
+    interval_weeks: int = Field(default=1)
+    monthly_nth: int | None = Field(default=None)
+    start_date: date
+    end_date: date | None = Field(default=None)
+    sequence: int = Field(default=0)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
+    updated_by: int = Field(sa_type=BigInteger)
+    updated_at: datetime = _ts()
+
+
+class SeriesCancellation(SQLModel, table=True):
+    """One date of a series that does not take place."""
+
+    __tablename__ = "series_cancellation"
+    __table_args__ = (UniqueConstraint("series_id", "original_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="consultation_series.id", index=True)
+    original_date: date
+    reason: str = Field(default="", sa_type=Text)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
+
+
+class SeriesMove(SQLModel, table=True):
+    """One date of a series moved to another day (and time, if ``new_time`` is set)."""
+
+    __tablename__ = "series_move"
+    __table_args__ = (UniqueConstraint("series_id", "original_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="consultation_series.id", index=True)
+    original_date: date
+    new_date: date
+    new_time: str | None = Field(default=None, max_length=5)
+    note: str = Field(default="", sa_type=Text)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
+
+
+class SeriesPause(SQLModel, table=True):
+    """No meetings of a series from ``start_date`` to ``end_date``, both inclusive."""
+
+    __tablename__ = "series_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="consultation_series.id", index=True)
+    start_date: date
+    end_date: date
+    note: str = Field(default="", sa_type=Text)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
