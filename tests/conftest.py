@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 # python-telegram-bot 22 warns unless RetryAfter.retry_after is a timedelta (opt-in), and
 # warnings are errors here; the bot's command line opts in the same way.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.app import build_application, start_application, stop_application
 from bot.clock import FrozenClock
@@ -38,15 +41,36 @@ def _table_names() -> list[str]:
     return [table.name for table in SQLModel.metadata.sorted_tables]
 
 
-async def _reset_postgres(url: str) -> None:
-    db = Database(url)
+async def _create_postgres_database(url: str) -> str:
+    """Create a fresh database for this run next to the one in ``url``; return its URL.
+
+    Each run gets its own database, so two runs on one server (a developer and CI, or two
+    terminals) never drop each other's tables.
+    """
+    base = make_url(url)
+    name = f"sozialraum_test_{os.getpid()}_{secrets.token_hex(4)}"
+    connection = await asyncpg.connect(base.set(drivername="postgresql").render_as_string(False))
     try:
-        async with db.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    run_url = base.set(database=name).render_as_string(hide_password=False)
+    db = Database(run_url)
+    try:
         await upgrade_to_head(db.engine)
     finally:
         await db.dispose()
+    return run_url
+
+
+async def _drop_postgres_database(url: str, run_url: str) -> None:
+    base = make_url(url)
+    connection = await asyncpg.connect(base.set(drivername="postgresql").render_as_string(False))
+    try:
+        name = make_url(run_url).database
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -66,17 +90,21 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres_schema() -> None:
-    """Recreate the PostgreSQL schema once per run, when PostgreSQL is in use."""
-    if PG_URL:
-        asyncio.run(_reset_postgres(PG_URL))
+def _postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this run's own (empty string: SQLite is in use)."""
+    if not PG_URL:
+        yield ""
+        return
+    run_url = asyncio.run(_create_postgres_database(PG_URL))
+    yield run_url
+    asyncio.run(_drop_postgres_database(PG_URL, run_url))
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_sqlite_template: Path, _postgres_schema: None) -> str:
+def database_url(tmp_path: Path, migrated_sqlite_template: Path, _postgres_url: str) -> str:
     """URL of an empty, migrated database for one test."""
-    if PG_URL:
-        return PG_URL
+    if _postgres_url:
+        return _postgres_url
     path = tmp_path / "bot.db"
     shutil.copyfile(migrated_sqlite_template, path)
     return f"sqlite+aiosqlite:///{path}"
