@@ -35,11 +35,12 @@ from bot.handlers import (
     groups,
     invites,
     onboarding,
+    rsvp,
     team,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.runtime import BotContext, Services, SozialraumApplication
-from bot.scheduler import housekeeping
+from bot.scheduler import housekeeping, reminders
 from bot.scheduler.outbox import OutboxSender
 from bot.storage.db import Database
 
@@ -56,6 +57,7 @@ FEATURES: list[Any] = [
     groups,
     consultations,
     consultation_changes,
+    rsvp,
     account,
 ]
 
@@ -139,7 +141,11 @@ def services_of(application: SozialraumApplication) -> Services:
 async def start_application(
     application: SozialraumApplication, *, run_outbox: bool = True
 ) -> None:
-    """Connect to Telegram (``getMe``), publish the menus, start jobs and the outbox sender."""
+    """Connect to Telegram (``getMe``), publish the menus, start jobs and the outbox sender.
+
+    Reminders due during downtime are handled before this returns (see
+    :mod:`bot.scheduler.reminders`).
+    """
     services = services_of(application)
     await application.initialize()
     services.bot_username = application.bot.username
@@ -157,6 +163,11 @@ async def start_application(
         await services.outbox.start()
     else:
         await services.outbox.recover()
+    # Catch up on reminders that fell into downtime, then check every minute (replacing a job
+    # of the same name, so a second start never runs two).
+    await reminders.send_due_reminders(services)
+    if application.job_queue is not None:
+        reminders.schedule(application.job_queue)
 
 
 async def stop_application(application: SozialraumApplication) -> None:

@@ -24,6 +24,7 @@ PRIVATE_COMMANDS = (
     "pause",
     "termine",
     "kalender",
+    "zusagen",
     "einstellungen",
     "datenschutz",
     "meinedaten",

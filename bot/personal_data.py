@@ -7,10 +7,11 @@ from typing import Any
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import directory
+from bot.storage import directory, meetings
 from bot.storage.models import (
     AuditEntry,
     Button,
+    ConsultationSeries,
     Dialog,
     Invite,
     Membership,
@@ -57,6 +58,19 @@ async def collect_personal_data(
         .where(OutboxMessage.chat_id == telegram_id)
         .order_by(col(OutboxMessage.id))
     )
+    assert member.id is not None
+    answers = []
+    for rsvp, meeting in await meetings.answers_of_member(session, member_id=member.id):
+        series = await session.get(ConsultationSeries, meeting.series_id)
+        team = await session.get(Team, series.team_id) if series else None
+        answers.append(
+            {
+                "team": team.name if team else None,
+                "meeting_date": meeting.original_date.isoformat(),
+                "answer": rsvp.answer,
+                "answered_at": rsvp.updated_at.isoformat(),
+            }
+        )
     buttons = await session.exec(select(Button.token).where(Button.telegram_id == telegram_id))
     dialogs = await session.exec(select(Dialog).where(Dialog.telegram_id == telegram_id))
     return {
@@ -89,6 +103,8 @@ async def collect_personal_data(
             }
             for invite, team in used
         ],
+        # Answers to meeting reminders ("Ich komme" …), kept 30 days after the meeting.
+        "meeting_answers": answers,
         "running_dialogues": [
             {"kind": dialog.kind, "step": dialog.step, "updated_at": dialog.updated_at.isoformat()}
             for dialog in dialogs

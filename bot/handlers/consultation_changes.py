@@ -400,6 +400,13 @@ async def on_cancel_confirm(update: Update, context: BotContext, button: Button)
     await edit_or_send(update, context, done + hint)
 
 
+async def offer_cancellation(
+    update: Update, context: BotContext, team: Team, row: ConsultationSeries, day: date
+) -> None:
+    """Ask to confirm cancelling ``day``, as ``/absagen`` does (for the quorum warning)."""
+    await _confirm_cancel(update, context, team, row, day)
+
+
 # -- /verschieben ---------------------------------------------------------------------------
 
 
@@ -462,6 +469,13 @@ async def _ask_target(
         time=series.start_time.strftime("%H:%M"),
     )
     await edit_or_send(update, context, text)
+
+
+async def offer_move(
+    update: Update, context: BotContext, row: ConsultationSeries, original: date
+) -> None:
+    """Ask where to move ``original``, as ``/verschieben`` does (for the quorum warning)."""
+    await _ask_target(update, context, row, original)
 
 
 async def on_move_date(update: Update, context: BotContext, button: Button) -> None:

@@ -1,4 +1,4 @@
-"""Hourly clean-up of short-lived state: buttons, dialogues, update ids, sent messages."""
+"""Hourly clean-up of short-lived state: buttons, dialogues, update ids, sent messages, answers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.runtime import BotContext
-from bot.storage import interaction, outbox
+from bot.storage import interaction, meetings, outbox
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +15,7 @@ INTERVAL = timedelta(hours=1)
 KEEP_UPDATE_IDS = timedelta(days=2)
 KEEP_IDLE_DIALOGS = timedelta(days=7)
 KEEP_FINISHED_OUTBOX = timedelta(days=30)
+KEEP_ANSWERS = timedelta(days=30)
 
 
 async def housekeeping(context: BotContext) -> None:
@@ -31,5 +32,6 @@ async def housekeeping(context: BotContext) -> None:
                 session, older_than=now - KEEP_UPDATE_IDS
             ),
             "outbox": await outbox.purge_finished(session, older_than=now - KEEP_FINISHED_OUTBOX),
+            "answers": await meetings.purge_answers(session, ended_before=now - KEEP_ANSWERS),
         }
     log.info("housekeeping removed %s", counts)

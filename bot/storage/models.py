@@ -309,3 +309,82 @@ class SeriesPause(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     created_by: int = Field(sa_type=BigInteger)
     created_at: datetime = _ts()
+
+
+class MeetingStatus(StrEnum):
+    """What became of a meeting."""
+
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class Meeting(SQLModel, table=True):
+    """One date of a series that the bot works with, made when it is first needed.
+
+    A series' dates are computed, not stored; a meeting row is made for a date when its first
+    reminder is handled or someone asks for its answers, so that answers and reminders have
+    something to point at. ``original_date`` is the date's identity (a moved meeting keeps it);
+    ``starts_at``/``ends_at`` follow moves and are refreshed from the series by the reminder
+    job. ``rsvp_outbox_id`` is the outbox row of the group message with the answer buttons
+    (no foreign key: sent outbox rows are purged after a month).
+    """
+
+    __table_args__ = (UniqueConstraint("series_id", "original_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="consultation_series.id")  # indexed by the constraint
+    original_date: date
+    starts_at: datetime = _ts()
+    ends_at: datetime = _ts()
+    status: str = Field(default=MeetingStatus.PLANNED, max_length=16)
+    rsvp_outbox_id: int | None = Field(default=None)
+    created_at: datetime = _ts()
+
+
+class RsvpAnswer(StrEnum):
+    """A member's answer to "are you coming?"."""
+
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class Rsvp(SQLModel, table=True):
+    """One member's current answer for one meeting; a new answer replaces the old one."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")  # indexed by the constraint
+    member_id: int = Field(foreign_key="member.id", index=True)
+    answer: str = Field(max_length=8)
+    updated_at: datetime = _ts()
+
+
+class ReminderStatus(StrEnum):
+    """How a reminder was handled: sent on time, sent late, or dropped."""
+
+    SENT = "sent"
+    LATE = "late"
+    DROPPED = "dropped"
+
+
+class ReminderLog(SQLModel, table=True):
+    """A reminder of one meeting at one offset that was handled; the row makes it exactly-once.
+
+    The row is inserted in the same transaction that queues the reminder in the outbox, and
+    the unique constraint refuses a second one, so a reminder is never handled twice, across
+    restarts and parallel runs alike. ``reason`` says why a reminder was dropped.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("meeting_id", "offset_minutes"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")  # indexed by the constraint
+    offset_minutes: int
+    due_at: datetime = _ts()
+    status: str = Field(max_length=16)
+    reason: str = Field(default="", max_length=16)
+    handled_at: datetime = _ts()

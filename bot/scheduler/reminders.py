@@ -1,0 +1,345 @@
+"""The reminder job: every minute, carry out what the reminder plan says is due.
+
+Why one repeating planner job instead of one JobQueue job per reminder: the database is the
+only source of truth. Each run reads every series with its exceptions and the reminder log
+and asks :func:`bot.consultations.reminders.plan_reminders` what is due, so there is no
+per-reminder job state that could get lost, go stale after a move or cancellation, or be
+duplicated by a restart. "Rebuilt from the database at start" is therefore literally true:
+:func:`schedule` replaces the one job by its deterministic name (:data:`JOB_NAME`) and
+:func:`send_due_reminders` runs once at start, which catches up what fell into downtime
+(within the grace period, marked late) and logs as dropped what is too old.
+
+Exactly once: each reminder is claimed in the ``reminder_log`` table (unique per meeting and
+offset) in the same transaction that queues its messages in the outbox (with a
+``reminder:…`` dedupe key as a second guard). Either both are committed or neither; a second
+run, a restart or a parallel process finds the row and sends nothing. Delivery itself is the
+outbox sender's job.
+
+Each series is handled in its own transaction, never shared with an update; one broken
+series is logged and does not keep the others from being reminded.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Final
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import JobQueue
+
+from bot import attendance
+from bot.consultations.reminders import PlannedReminder, plan_reminders
+from bot.consultations.schedule import Series, plan_dates
+from bot.i18n import t
+from bot.runtime import BotContext, Services
+from bot.storage import consultations, directory, interaction, meetings, outbox
+from bot.storage.models import (
+    ConsultationSeries,
+    Meeting,
+    MeetingStatus,
+    ReminderStatus,
+    Team,
+)
+
+log = logging.getLogger(__name__)
+
+JOB_NAME: Final = "reminders"
+INTERVAL: Final = timedelta(minutes=1)
+_QUORUM_ACTIONS: Final = (attendance.HOLD_ACTION, attendance.CANCEL_ACTION, attendance.MOVE_ACTION)
+_LOG_MARGIN: Final = timedelta(days=60)
+"""How far back the reminder log is read: a meeting keeps its original date when moved."""
+
+
+async def run_reminders(context: BotContext) -> None:
+    """The repeating job (JobQueue callback): send what is due now."""
+    await send_due_reminders(context.services)
+
+
+def schedule(job_queue: JobQueue[BotContext], *, first: float | None = None) -> None:
+    """Put the repeating reminder job on the queue, replacing one of the same name."""
+    for job in job_queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    job_queue.run_repeating(
+        run_reminders,
+        interval=INTERVAL,
+        first=INTERVAL.total_seconds() if first is None else first,
+        name=JOB_NAME,
+    )
+
+
+async def send_due_reminders(services: Services) -> int:
+    """Handle every reminder that is due; returns how many reminders were queued.
+
+    Dropped reminders are logged (``reminder_log`` and the log file) but not counted.
+    """
+    now = services.clock.now()
+    async with services.db.transaction() as session:
+        series_ids = list(
+            await session.exec(select(ConsultationSeries.id).order_by(col(ConsultationSeries.id)))
+        )
+    queued = 0
+    for series_id in series_ids:
+        if series_id is None:
+            continue
+        try:
+            async with services.db.transaction() as session:
+                queued += await _remind_series(session, services, series_id=series_id, now=now)
+        except Exception:
+            log.exception("reminders of series %s failed; the other series go on", series_id)
+    if queued and services.outbox is not None:
+        services.outbox.wake()
+    return queued
+
+
+async def _remind_series(
+    session: AsyncSession, services: Services, *, series_id: int, now: datetime
+) -> int:
+    row = await session.get(ConsultationSeries, series_id)
+    team = await directory.get_team(session, team_id=row.team_id) if row else None
+    if row is None or team is None or team.id is None:
+        return 0
+    tz = services.settings.tz
+    state = await consultations.federal_state(session, team_id=team.id)
+    series = consultations.to_domain(row, tz=tz, state=state)
+    found = await consultations.exceptions(session, series_id=series_id)
+    await _refresh_meetings(session, series_id, series, found, now=now)
+    logged = await meetings.reminder_log(
+        session, series_id=series_id, since=(now - _LOG_MARGIN).astimezone(tz).date()
+    )
+    plan = plan_reminders(
+        series,
+        consultations.offsets_of(row),
+        cancelled=found.cancelled,
+        moved=found.moves,
+        pauses=found.pauses,
+        now=now,
+        logged=logged,
+        since=row.created_at,
+    )
+    queued = 0
+    for entry in plan:
+        if entry.action == "wait":
+            continue
+        meeting = await meetings.ensure_meeting(
+            session,
+            series_id=series_id,
+            original_date=entry.original_date,
+            starts_at=entry.occurrence.starts_at,
+            ends_at=entry.occurrence.ends_at,
+            now=now,
+        )
+        assert meeting.id is not None
+        if entry.action == "drop":
+            if await meetings.claim_reminder(
+                session,
+                meeting_id=meeting.id,
+                offset_minutes=entry.offset_minutes,
+                due_at=entry.due_at,
+                status=ReminderStatus.DROPPED,
+                reason=entry.reason,
+                now=now,
+            ):
+                log.warning(
+                    "reminder of meeting %s (%d min before) due %s dropped: %s",
+                    meeting.id,
+                    entry.offset_minutes,
+                    entry.due_at.isoformat(timespec="minutes"),
+                    entry.reason,
+                )
+            continue
+        status = ReminderStatus.LATE if entry.action == "send_late" else ReminderStatus.SENT
+        if not await meetings.claim_reminder(
+            session,
+            meeting_id=meeting.id,
+            offset_minutes=entry.offset_minutes,
+            due_at=entry.due_at,
+            status=status,
+            now=now,
+        ):
+            continue
+        await _send(session, services, team, row, meeting, entry, now=now)
+        queued += 1
+        if status is ReminderStatus.LATE:
+            log.warning(
+                "reminder of meeting %s (%d min before) sent late, due %s",
+                meeting.id,
+                entry.offset_minutes,
+                entry.due_at.isoformat(timespec="minutes"),
+            )
+    return queued
+
+
+async def _refresh_meetings(
+    session: AsyncSession,
+    series_id: int,
+    series: Series,
+    found: consultations.Exceptions,
+    *,
+    now: datetime,
+) -> None:
+    """Bring stored meetings up to date: moved times, cancelled dates, meetings that ended."""
+    for meeting in await meetings.open_meetings(session, series_id=series_id):
+        plan = plan_dates(
+            series,
+            cancelled=found.cancelled,
+            moved=found.moves,
+            pauses=found.pauses,
+            start=meeting.original_date,
+            end=meeting.original_date,
+        )
+        occurrence = plan[0].occurrence if plan else None
+        if occurrence is None:
+            await meetings.update_meeting(
+                session,
+                meeting=meeting,
+                starts_at=meeting.starts_at,
+                ends_at=meeting.ends_at,
+                status=MeetingStatus.CANCELLED,
+            )
+            continue
+        ended = occurrence.ends_at <= now
+        await meetings.update_meeting(
+            session,
+            meeting=meeting,
+            starts_at=occurrence.starts_at,
+            ends_at=occurrence.ends_at,
+            status=MeetingStatus.HELD if ended else MeetingStatus.PLANNED,
+        )
+
+
+async def _send(
+    session: AsyncSession,
+    services: Services,
+    team: Team,
+    row: ConsultationSeries,
+    meeting: Meeting,
+    entry: PlannedReminder,
+    *,
+    now: datetime,
+) -> None:
+    """Queue the group reminder, the private nudges and, at the last one, the quorum check."""
+    assert meeting.id is not None and team.id is not None
+    live = attendance.LiveMeeting(meeting, row, team, services.settings.tz, entry.occurrence)
+    starts_at = entry.occurrence.starts_at
+    late = entry.action == "send_late"
+    counts = await attendance.tally(session, team_id=team.id, meeting_id=meeting.id)
+    key = f"reminder:{meeting.id}:{entry.offset_minutes}"
+    if team.chat_id is not None:
+        group_lang: str = services.settings.bot_language
+        markup = None
+        if entry.first:
+            markup = await attendance.answer_keyboard(
+                session,
+                meeting=meeting,
+                chat_id=team.chat_id,
+                owner=None,
+                lang=group_lang,
+                now=now,
+            )
+        message = await outbox.enqueue(
+            session,
+            chat_id=team.chat_id,
+            text=attendance.group_text(live, starts_at, counts, group_lang, late=late),
+            now=now,
+            reply_markup=markup.to_dict() if markup else None,
+            dedupe_key=key,
+        )
+        if entry.first and message is not None and message.id is not None:
+            await meetings.set_rsvp_message(session, meeting=meeting, outbox_id=message.id)
+    for member in counts.open:
+        if not member.reminders_enabled:
+            continue
+        lang = member.language
+        markup = await attendance.answer_keyboard(
+            session,
+            meeting=meeting,
+            chat_id=member.telegram_id,
+            owner=member.telegram_id,
+            lang=lang,
+            now=now,
+        )
+        parts = [t(lang, "reminders.reminder", meeting=attendance.heading(live, starts_at, lang))]
+        if late:
+            parts.append(t(lang, "reminders.late"))
+        parts.append(t(lang, "reminders.nudge"))
+        await outbox.enqueue(
+            session,
+            chat_id=member.telegram_id,
+            text="\n\n".join(parts),
+            now=now,
+            reply_markup=markup.to_dict(),
+            dedupe_key=f"{key}:member:{member.id}",
+        )
+    if entry.last:
+        await _check_quorum(session, services, live, counts, row.quorum, entry, now=now)
+
+
+async def _check_quorum(
+    session: AsyncSession,
+    services: Services,
+    live: attendance.LiveMeeting,
+    counts: attendance.Tally,
+    quorum: int,
+    entry: PlannedReminder,
+    *,
+    now: datetime,
+) -> None:
+    """Warn the coordinators when fewer ASD members said yes than the series needs.
+
+    Not when this last reminder is also the first one that went out: nobody could answer
+    before, so a warning would always fire and teach coordinators to ignore it.
+    """
+    meeting = live.meeting
+    assert meeting.id is not None and live.team.id is not None
+    if counts.asd_yes >= quorum:
+        return
+    if entry.first:
+        log.info("quorum of meeting %s not checked: no reminder went out before", meeting.id)
+        return
+    starts_at = entry.occurrence.starts_at
+    payload = {"meeting_id": meeting.id}
+    batch = interaction.new_batch()
+    ttl = max(starts_at - now, timedelta(0)) + attendance.BUTTONS_OUTLIVE_START
+    coordinators = await attendance.coordinators(session, team_id=live.team.id)
+    if not coordinators:
+        log.warning(
+            "quorum of meeting %s not reached, but its team has no coordinator", meeting.id
+        )
+    for member in coordinators:
+        lang = member.language
+        labels = (
+            t(lang, "reminders.button_hold"),
+            t(lang, "reminders.button_cancel"),
+            t(lang, "reminders.button_move"),
+        )
+        buttons = []
+        for action, label in zip(_QUORUM_ACTIONS, labels, strict=True):
+            token = await interaction.create_button(
+                session,
+                batch=batch,
+                chat_id=member.telegram_id,
+                telegram_id=member.telegram_id,
+                action=action,
+                payload=payload,
+                now=now,
+                ttl=ttl,
+            )
+            buttons.append(InlineKeyboardButton(label, callback_data=token))
+        text = t(
+            lang,
+            "reminders.quorum_warning",
+            meeting=attendance.heading(live, starts_at, lang),
+            yes=counts.asd_yes,
+            quorum=quorum,
+        )
+        await outbox.enqueue(
+            session,
+            chat_id=member.telegram_id,
+            text=text,
+            now=now,
+            reply_markup=InlineKeyboardMarkup([buttons]).to_dict(),
+            dedupe_key=f"quorum:{meeting.id}:member:{member.id}",
+        )
