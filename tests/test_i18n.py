@@ -101,6 +101,14 @@ def _key_argument(call: ast.Call) -> tuple[ast.expr | None, frozenset[str] | Non
     return None, None
 
 
+#: Keyword arguments that name a text shown without values (``with_managed_team``, ``ask_team``).
+PLAIN_KEY_KEYWORDS = frozenset({"prompt", "not_allowed"})
+
+
+def _plain_key_arguments(call: ast.Call) -> list[ast.expr]:
+    return [k.value for k in call.keywords if k.arg in PLAIN_KEY_KEYWORDS]
+
+
 def _alert_calls(tree: ast.AST) -> set[int]:
     """Ids of the text calls that are the first argument of ``….answer(…)``."""
     ids = set()
@@ -122,6 +130,9 @@ def _uses() -> Iterator[Use]:
             alert, combined = id(node) in alerts, _name(node.func) == "both"
             for key in _keys(argument, where):
                 yield Use(where, key, values, alert, combined)
+            for plain in _plain_key_arguments(node):
+                for key in _keys(plain, where):
+                    yield Use(where, key, frozenset())
 
 
 def _keys(argument: ast.expr | None, where: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -120,6 +120,43 @@ async def managed_teams(context: BotContext) -> list[Team]:
     return [
         team for team in all_teams if team.id is not None and context.actor.can_manage(team.id)
     ]
+
+
+async def ask_team(
+    update: Update, context: BotContext, teams: Sequence[Team], *, action: str, prompt: str
+) -> None:
+    """Offer one button per team; pressing one runs the button action ``action``."""
+    chat = update.effective_chat
+    assert chat is not None
+    rows = [[Choice(team.name, action, {"team_id": team.id})] for team in teams]
+    markup = await keyboard(context, rows, chat_id=chat.id)
+    await reply(update, context, tr(context, prompt), keyboard=markup)
+
+
+async def with_managed_team(
+    update: Update,
+    context: BotContext,
+    *,
+    not_allowed: str,
+    action: str,
+    prompt: str,
+    then: Callable[[Update, BotContext, Team], Awaitable[None]],
+) -> None:
+    """The common start of a coordinator command: private chat, a team the actor manages.
+
+    With one such team ``then`` runs at once; with several the team is asked for with buttons
+    (``action``); with none the ``not_allowed`` text is the answer.
+    """
+    if not is_private(update):
+        await reply(update, context, tr(context, "common.private_only"))
+        return
+    teams = await managed_teams(context)
+    if not teams:
+        await reply(update, context, tr(context, not_allowed))
+    elif len(teams) == 1:
+        await then(update, context, teams[0])
+    else:
+        await ask_team(update, context, teams, action=action, prompt=prompt)
 
 
 async def consume(context: BotContext, button: Button) -> None:

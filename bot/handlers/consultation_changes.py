@@ -35,6 +35,7 @@ from bot.consultations.schedule import (
 )
 from bot.handlers.common import (
     Choice,
+    ask_team,
     command_args,
     consume,
     edit_or_send,
@@ -126,9 +127,10 @@ async def _start(
     if len(found) == 1:
         await then(update, context, *found[0])
         return
-    rows = [[Choice(team.name, action, {"team_id": team.id})] for team, _ in found]
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
-    await reply(update, context, tr(context, "consultation.choose_team_change"), keyboard=markup)
+    teams_with_series = [team for team, _ in found]
+    await ask_team(
+        update, context, teams_with_series, action=action, prompt="consultation.choose_team_change"
+    )
 
 
 async def _refuse(update: Update, context: BotContext) -> None:

@@ -48,11 +48,10 @@ from bot.handlers.common import (
     consume,
     edit_or_send,
     is_group,
-    is_private,
     keyboard,
-    managed_teams,
     reply,
     tr,
+    with_managed_team,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.i18n import Markup, plain_text, t
@@ -601,20 +600,14 @@ async def _close_keyboard(update: Update, context: BotContext, button: Button) -
 
 async def setup_series(update: Update, context: BotContext) -> None:
     """Start setting up (or replacing) a team's weekly consultation."""
-    if not is_private(update):
-        await reply(update, context, tr(context, "common.private_only"))
-        return
-    teams = await managed_teams(context)
-    if not teams:
-        await reply(update, context, tr(context, "consultation.not_allowed"))
-        return
-    if len(teams) == 1:
-        await _start(update, context, teams[0])
-        return
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    rows = [[Choice(team.name, "beratung.team", {"team_id": team.id})] for team in teams]
-    markup = await keyboard(context, rows, chat_id=chat_id)
-    await reply(update, context, tr(context, "consultation.choose_team"), keyboard=markup)
+    await with_managed_team(
+        update,
+        context,
+        not_allowed="consultation.not_allowed",
+        action="beratung.team",
+        prompt="consultation.choose_team",
+        then=_start,
+    )
 
 
 async def _start(update: Update, context: BotContext, team: Team) -> None:

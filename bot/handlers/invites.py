@@ -9,12 +9,10 @@ from bot.handlers.common import (
     Choice,
     consume,
     edit_or_send,
-    is_private,
     keyboard,
-    managed_teams,
-    reply,
     role_label,
     tr,
+    with_managed_team,
 )
 from bot.handlers.gate import ButtonAction
 from bot.invites import INVITE_TTL, deep_link, hash_code, new_code
@@ -26,23 +24,14 @@ from bot.timefmt import format_datetime
 
 async def invite(update: Update, context: BotContext) -> None:
     """Start an invitation: choose the team (if several), then the role."""
-    if not is_private(update):
-        await reply(update, context, tr(context, "common.private_only"))
-        return
-    teams = await managed_teams(context)
-    if not teams:
-        await reply(update, context, tr(context, "invite.not_allowed"))
-        return
-    if len(teams) == 1:
-        await _ask_role(update, context, teams[0].id)  # type: ignore[arg-type]
-        return
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    markup = await keyboard(
+    await with_managed_team(
+        update,
         context,
-        [[Choice(team.name, "invite.team", {"team_id": team.id})] for team in teams],
-        chat_id=chat_id,
+        not_allowed="invite.not_allowed",
+        action="invite.team",
+        prompt="invite.choose_team",
+        then=lambda update, context, team: _ask_role(update, context, team.id),  # type: ignore[arg-type]
     )
-    await reply(update, context, tr(context, "invite.choose_team"), keyboard=markup)
 
 
 async def _ask_role(update: Update, context: BotContext, team_id: int) -> None:

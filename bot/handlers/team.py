@@ -7,15 +7,16 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.handlers.common import (
     Choice,
+    ask_team,
     consume,
     edit_or_send,
     is_group,
     is_private,
     keyboard,
-    managed_teams,
     reply,
     role_label,
     tr,
+    with_managed_team,
 )
 from bot.handlers.gate import ButtonAction
 from bot.notify import notify_member, notify_team_managers
@@ -68,32 +69,16 @@ async def show_team(update: Update, context: BotContext) -> None:
     await reply(update, context, "\n\n".join(blocks))
 
 
-async def _choose_team(
-    update: Update, context: BotContext, teams: list[Team], action: str, prompt: str
-) -> None:
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    rows = [[Choice(team.name, action, {"team_id": team.id})] for team in teams]
-    await reply(
-        update,
-        context,
-        tr(context, prompt),
-        keyboard=await keyboard(context, rows, chat_id=chat_id),
-    )
-
-
 async def remove(update: Update, context: BotContext) -> None:
     """Coordinators remove a member: choose the team, then the person."""
-    if not is_private(update):
-        await reply(update, context, tr(context, "common.private_only"))
-        return
-    teams = await managed_teams(context)
-    if not teams:
-        await reply(update, context, tr(context, "remove.not_allowed"))
-        return
-    if len(teams) == 1:
-        await _ask_member(update, context, teams[0])
-        return
-    await _choose_team(update, context, teams, "remove.team", "remove.choose_team")
+    await with_managed_team(
+        update,
+        context,
+        not_allowed="remove.not_allowed",
+        action="remove.team",
+        prompt="remove.choose_team",
+        then=_ask_member,
+    )
 
 
 async def _ask_member(update: Update, context: BotContext, team: Team) -> None:
@@ -232,7 +217,7 @@ async def leave(update: Update, context: BotContext) -> None:
     if len(teams) == 1:
         await _ask_leave(update, context, teams[0])
         return
-    await _choose_team(update, context, teams, "leave.team", "leave.choose_team")
+    await ask_team(update, context, teams, action="leave.team", prompt="leave.choose_team")
 
 
 async def on_leave_team(update: Update, context: BotContext, button: Button) -> None:
