@@ -13,6 +13,7 @@ from bot.storage.models import Member, Role
 #: administrators create it (a coordinator cannot make someone their own approver).
 COORDINATOR_INVITABLE = tuple(role for role in Role if role is not Role.FACHBEREICHSLEITUNG)
 MANAGING_ROLES = frozenset({Role.KOORDINATION})
+NETWORK_ROLES = frozenset({Role.NETZWERK})
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Actor:
     def can_manage(self, team_id: int) -> bool:
         """Coordinators manage their own teams; administrators manage every team."""
         return self.is_admin or bool(self.roles_in(team_id) & MANAGING_ROLES)
+
+    def can_run_network(self, team_id: int) -> bool:
+        """Network meetings are the network worker's work too: they set up and change them."""
+        return self.can_manage(team_id) or bool(self.roles_in(team_id) & NETWORK_ROLES)
 
     def invitable_roles(self, team_id: int) -> tuple[str, ...]:
         """Roles this actor may invite people into, in a team."""

@@ -23,24 +23,30 @@ from telegram.ext import (
     filters,
 )
 
+from bot import privacy
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_commands
 from bot.config import Settings
+from bot.crypto import Vault
 from bot.handlers import (
     account,
+    agenda,
     consultation_changes,
     consultations,
     errors,
     gate,
     groups,
     invites,
+    minutes,
     onboarding,
     rsvp,
     team,
+    topics,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.runtime import BotContext, Services, SozialraumApplication
-from bot.scheduler import housekeeping, reminders
+from bot.scheduler import housekeeping, reminders, retention
+from bot.scheduler import minutes as minutes_job
 from bot.scheduler.outbox import OutboxSender
 from bot.storage.db import Database
 
@@ -58,6 +64,9 @@ FEATURES: list[Any] = [
     consultations,
     consultation_changes,
     rsvp,
+    topics,
+    agenda,
+    minutes,
     account,
 ]
 
@@ -106,6 +115,7 @@ def build_application(
         settings=settings,
         db=db or Database(settings.database_url),
         clock=clock or SystemClock(),
+        vault=Vault.from_setting(settings.bot_encryption_key),
     )
     application = (
         ApplicationBuilder()
@@ -144,9 +154,13 @@ async def start_application(
     """Connect to Telegram (``getMe``), publish the menus, start jobs and the outbox sender.
 
     Reminders due during downtime are handled before this returns (see
-    :mod:`bot.scheduler.reminders`).
+    :mod:`bot.scheduler.reminders`), and so is topic text past its retention period (see
+    :mod:`bot.scheduler.retention`).
     """
     services = services_of(application)
+    # The privacy gate's name lists (about 0.6 s, once per process): loaded now rather than
+    # on the first case topic, which would otherwise wait for them.
+    privacy.preload()
     await application.initialize()
     services.bot_username = application.bot.username
     await publish_commands(application.bot, services.settings.bot_language)
@@ -168,6 +182,15 @@ async def start_application(
     await reminders.send_due_reminders(services)
     if application.job_queue is not None:
         reminders.schedule(application.job_queue)
+    # Meetings that ended: coordinators asked for the results once, open minutes closed.
+    await minutes_job.ask_and_close(services)
+    if application.job_queue is not None:
+        minutes_job.schedule(application.job_queue)
+    # Topic text past its retention period: deleted now (a night of downtime is caught up),
+    # then every day at 03:30 in the bot's zone.
+    await retention.purge_expired(services)
+    if application.job_queue is not None:
+        retention.schedule(application.job_queue, services)
 
 
 async def stop_application(application: SozialraumApplication) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``run``, ``migrate`` and ``structure import|show``.
+"""Command line: ``run``, ``migrate``, ``structure import|show`` and ``keys new|rotate``.
 
 Operator mistakes (missing token, unknown time zone, unreachable API, malformed structure
 file) end with one clear sentence and exit code 2, never a traceback.
@@ -25,6 +25,9 @@ from bot.config import ConfigError, Settings, check_settings, load_settings
 from bot.logsetup import configure_logging
 
 if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from bot.crypto import Vault
     from bot.runtime import SozialraumApplication
 
 log = logging.getLogger("bot")
@@ -44,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     importer = structure_commands.add_parser("import", help="Struktur aus TOML-Datei laden")
     importer.add_argument("file", type=Path)
     structure_commands.add_parser("show", help="Struktur anzeigen")
+    privacy = commands.add_parser("privacy", help="Datenschutzprüfung für Freitext")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True)
+    privacy_commands.add_parser(
+        "scan", help="Text von der Standardeingabe prüfen, Fundstellen als JSON ausgeben"
+    )
+    keys = commands.add_parser("keys", help="Schlüssel für die Verschlüsselung der Fallthemen")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_commands.add_parser("new", help="neuen Schlüssel ausgeben")
+    keys_commands.add_parser(
+        "rotate", help="gespeicherte Texte mit dem ersten Schlüssel neu verschlüsseln"
+    )
     return parser
 
 
@@ -52,6 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Opt in to python-telegram-bot's future: RetryAfter.retry_after as a timedelta.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = _parser().parse_args(argv)
+    if args.command == "privacy":
+        # The privacy gate is a pure function of the text: no settings, token or database.
+        from bot.privacy.cli import scan_stdin
+
+        return scan_stdin()
+    if args.command == "keys" and args.keys_command == "new":
+        return _keys_new()  # needs no settings: it may be the first step of a set-up
     try:
         settings = load_settings()
         configure_logging(settings.log_level, settings.telegram_bot_token)
@@ -62,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_migrate(settings))
             print("Datenbank ist auf dem neuesten Stand.")
             return 0
+        if args.command == "keys":
+            return asyncio.run(_keys_rotate(settings))
         if args.structure_command == "import":
             return asyncio.run(_structure_import(settings, args.file))
         return asyncio.run(_structure_show(settings))
@@ -203,3 +226,135 @@ async def _structure_show(settings: Settings) -> int:
     finally:
         await db.dispose()
     return 0
+
+
+def _keys_new() -> int:
+    from bot.crypto import new_key
+
+    print(new_key())
+    print(
+        "Tragen Sie den Schlüssel als BOT_ENCRYPTION_KEY in .env ein und sichern Sie ihn getrennt "
+        "von der Datenbank; zum Wechseln setzen Sie ihn vor die bisherigen (durch Komma "
+        "getrennt) und führen »python -m bot keys rotate« aus.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+RESEAL_BATCH = 200
+
+
+async def _keys_rotate(settings: Settings) -> int:
+    """Re-encrypt every sealed text with the first key of ``BOT_ENCRYPTION_KEY``.
+
+    That is every topic's text and every answer kept in a running ``/thema`` draft. One
+    transaction: a topic text that no key opens rolls everything back, so the database is
+    never half old, half new. The rows are locked while they are rewritten (``FOR UPDATE`` on
+    PostgreSQL; SQLite serialises writers anyway), so an edit the running bot makes meanwhile
+    waits and is not overwritten with the old text.
+    """
+    from bot.crypto import Vault
+    from bot.storage.db import Database
+
+    vault = Vault.from_setting(settings.bot_encryption_key)
+    if vault is None:
+        raise ConfigError(
+            "BOT_ENCRYPTION_KEY fehlt: Tragen Sie den neuen Schlüssel (»python -m bot keys "
+            "new«) als ersten und die bisherigen dahinter ein, durch Kommas getrennt."
+        )
+    await _migrate(settings)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            in_topics = await _reseal_topics(session, vault)
+            in_drafts, unreadable = await _reseal_drafts(session, vault)
+    finally:
+        await db.dispose()
+    print(
+        f"{in_topics + in_drafts} Texte mit dem ersten Schlüssel neu verschlüsselt "
+        f"({in_topics} in Themen, {in_drafts} in Entwürfen)."
+    )
+    if unreadable:
+        print(
+            f"Hinweis: Antworten in laufenden /thema-Entwürfen, die sich mit keinem Schlüssel "
+            f"öffnen lassen: {unreadable}; sie bleiben, wie sie sind (der Bot meldet sie beim "
+            "Einreichen).",
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def _reseal_topics(session: AsyncSession, vault: Vault) -> int:
+    """Reseal every topic's text, in batches by id; a text no key opens raises ConfigError."""
+    from sqlmodel import col, select
+
+    from bot.crypto import InvalidToken as UnreadableToken
+    from bot.storage.models import CaseTopic
+    from bot.storage.topics import TEXT_FIELDS
+
+    resealed = 0
+    last_id = 0
+    while True:
+        query = (
+            select(CaseTopic)
+            .where(col(CaseTopic.id) > last_id)
+            .order_by(col(CaseTopic.id))
+            .limit(RESEAL_BATCH)
+            .with_for_update()
+        )
+        batch = (await session.exec(query)).all()
+        if not batch:
+            return resealed
+        for topic in batch:
+            assert topic.id is not None
+            last_id = topic.id
+            for field in (*TEXT_FIELDS, "outcome_note"):
+                token = getattr(topic, field)
+                if token is None:
+                    continue
+                try:
+                    setattr(topic, field, vault.reseal(token))
+                except (UnreadableToken, UnicodeEncodeError):
+                    raise ConfigError(
+                        f"Der Text von Thema {topic.id} lässt sich mit keinem Schlüssel aus "
+                        "BOT_ENCRYPTION_KEY öffnen – tragen Sie den bisherigen Schlüssel hinter "
+                        "dem neuen ein; es wurde nichts geändert."
+                    ) from None
+                resealed += 1
+        await session.flush()
+        session.expunge_all()  # keeps memory flat however many topics there are
+
+
+async def _reseal_drafts(session: AsyncSession, vault: Vault) -> tuple[int, int]:
+    """Reseal the answers of running ``/thema`` drafts; (resealed, left as they were).
+
+    A draft answer no key opens is left alone rather than stopping the rotation: drafts are
+    short-lived (idle ones are deleted after 7 days) and the dialogue already tells the member
+    when an answer cannot be read.
+    """
+    from sqlmodel import select
+
+    from bot.crypto import InvalidToken as UnreadableToken
+    from bot.handlers.topics import DIALOG_KIND
+    from bot.storage.models import Dialog
+
+    resealed = unreadable = 0
+    query = select(Dialog).where(Dialog.kind == DIALOG_KIND).with_for_update()
+    for dialog in (await session.exec(query)).all():
+        answers = dialog.data.get("answers")
+        if not isinstance(answers, dict):
+            continue
+        fresh = dict(answers)
+        for field, token in answers.items():
+            if not isinstance(token, str):
+                continue
+            try:
+                fresh[field] = vault.reseal(token)
+            except (UnreadableToken, UnicodeEncodeError):
+                unreadable += 1
+                continue
+            resealed += 1
+        dialog.data = {**dialog.data, "answers": fresh}  # a new dict: JSON is not tracked
+        session.add(dialog)
+    await session.flush()
+    return resealed, unreadable

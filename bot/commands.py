@@ -19,19 +19,23 @@ PRIVATE_COMMANDS = (
     "entfernen",
     "austreten",
     "beratung",
+    "netzwerktreffen",
     "absagen",
     "verschieben",
     "pause",
     "termine",
     "kalender",
     "zusagen",
+    "thema",
+    "themen",
+    "agenda",
     "einstellungen",
     "datenschutz",
     "meinedaten",
     "hilfe",
     "abbrechen",
 )
-GROUP_COMMANDS = ("verbinden", "team", "termine", "kalender", "hilfe", "datenschutz")
+GROUP_COMMANDS = ("verbinden", "team", "termine", "agenda", "kalender", "hilfe", "datenschutz")
 
 
 def menu(commands: tuple[str, ...], language: str) -> list[BotCommand]:

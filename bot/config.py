@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.crypto import KeyFormatError, parse_keys
+
 SUPPORTED_LANGUAGES = ("de", "en")
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,64}$")
 ASYNC_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
@@ -40,6 +42,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     log_level: str = "INFO"
+    bot_encryption_key: str = Field(default="", repr=False)
+    bot_topic_retention_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod
@@ -55,7 +59,7 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
-    @field_validator("telegram_bot_token", "webhook_secret", "bot_timezone")
+    @field_validator("telegram_bot_token", "webhook_secret", "bot_timezone", "bot_encryption_key")
     @classmethod
     def _strip(cls, value: str) -> str:
         # A stray space or line break (e.g. from ``$(cat file)``) would make a valid token
@@ -94,6 +98,8 @@ _ERROR_HINTS = {
     "literal_error": "erlaubt sind {expected}",
     "int_parsing": "tragen Sie eine ganze Zahl ein",
     "int_type": "tragen Sie eine ganze Zahl ein",
+    "greater_than_equal": "tragen Sie eine Zahl ab {ge} ein",
+    "less_than_equal": "tragen Sie eine Zahl bis {le} ein",
 }
 
 
@@ -106,9 +112,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         key = str(error["loc"][0]).upper() if error["loc"] else "?"
         hint = _ERROR_HINTS.get(error["type"])
         if hint is not None:
-            expected = str((error.get("ctx") or {}).get("expected", ""))
-            expected = expected.replace("'", "").replace(" or ", " oder ")
-            message = hint.format(expected=expected)
+            ctx = error.get("ctx") or {}
+            expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " oder ")
+            message = hint.format(expected=expected, ge=ctx.get("ge"), le=ctx.get("le"))
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{key} ist ungültig: {message}.") from None
@@ -176,9 +182,21 @@ def check_database_url(settings: Settings) -> None:
             ) from None
 
 
+def check_encryption_key(settings: Settings) -> None:
+    """Refuse a ``BOT_ENCRYPTION_KEY`` that is set but not made of Fernet keys.
+
+    An empty setting is allowed: the bot runs, and refuses case topics with an explanation.
+    """
+    try:
+        parse_keys(settings.bot_encryption_key)
+    except KeyFormatError as exc:
+        raise ConfigError(f"BOT_ENCRYPTION_KEY ist ungültig: {exc}.") from None
+
+
 def check_settings(settings: Settings, *, need_token: bool) -> None:
     """Run every offline check; the first problem raises :class:`ConfigError`."""
     if need_token:
         check_token(settings)
     check_timezone(settings)
     check_database_url(settings)
+    check_encryption_key(settings)

@@ -11,9 +11,12 @@ from bot.storage import directory, meetings
 from bot.storage.models import (
     AuditEntry,
     Button,
+    CaseCode,
+    CaseTopic,
     ConsultationSeries,
     Dialog,
     Invite,
+    Meeting,
     Membership,
     OutboxMessage,
     Team,
@@ -71,6 +74,16 @@ async def collect_personal_data(
                 "answered_at": rsvp.updated_at.isoformat(),
             }
         )
+    # Case topics by code, date and status only: the case text is about a family, not about
+    # the person asking, and never leaves the bot in a file.
+    my_topics = await session.exec(
+        select(CaseTopic, CaseCode, Team, Meeting)
+        .join(CaseCode, col(CaseCode.id) == col(CaseTopic.case_id))
+        .join(Team, col(Team.id) == col(CaseTopic.team_id))
+        .outerjoin(Meeting, col(Meeting.id) == col(CaseTopic.meeting_id))
+        .where(CaseTopic.author_id == member.id)
+        .order_by(col(CaseTopic.submitted_at), col(CaseTopic.id))
+    )
     buttons = await session.exec(select(Button.token).where(Button.telegram_id == telegram_id))
     dialogs = await session.exec(select(Dialog).where(Dialog.telegram_id == telegram_id))
     return {
@@ -105,6 +118,20 @@ async def collect_personal_data(
         ],
         # Answers to meeting reminders ("Ich komme" …), kept 30 days after the meeting.
         "meeting_answers": answers,
+        "case_topics": [
+            {
+                "code": case.code,
+                "team": team.name,
+                "meeting_date": meeting.original_date.isoformat() if meeting else None,
+                "status": topic.status,
+                "urgent": topic.urgent,
+                "submitted_at": topic.submitted_at.isoformat(),
+                "text_deleted_at": (
+                    topic.text_deleted_at.isoformat() if topic.text_deleted_at else None
+                ),
+            }
+            for topic, case, team, meeting in my_topics
+        ],
         "running_dialogues": [
             {"kind": dialog.kind, "step": dialog.step, "updated_at": dialog.updated_at.isoformat()}
             for dialog in dialogs

@@ -20,6 +20,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.crypto import Vault
 from bot.storage import interaction
 from bot.storage.db import Database
 
@@ -38,6 +39,8 @@ class Services:
     db: Database
     clock: Clock
     outbox: OutboxSender | None = None
+    vault: Vault | None = None
+    """Seals case text at rest; None when ``BOT_ENCRYPTION_KEY`` is empty (topics refused)."""
     bot_username: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -127,6 +127,8 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 # -- the bot inside a fake Telegram --------------------------------------------------------
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
+ENCRYPTION_KEY = "hxuxS0ydyXWi0kUSxtJWiIQJB6jc5A9PsC2oMPeDYEw="
+"""The tests' Fernet key (never used anywhere else)."""
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +160,7 @@ def settings(fake_api: FakeBotAPI, database_url: str) -> Settings:
         telegram_api_url=fake_api.url,
         database_url=database_url,
         bot_admin_ids=frozenset({people.ADMIN.id}),
+        bot_encryption_key=ENCRYPTION_KEY,
     )
 
 

@@ -151,7 +151,12 @@ async def test_coordinator_sets_up_tuesday_series_and_the_group_is_told(
         "consultation_series",
         str(row.id),
     )
-    assert entry.details == {"team_id": teams.nord_a, "replaced": False, "sequence": 0}
+    assert entry.details == {
+        "team_id": teams.nord_a,
+        "kind": "consultation",
+        "replaced": False,
+        "sequence": 0,
+    }
 
     [notice] = [m for m in await world.deliver_outbox() if m.chat_id == people.NORD_A_GROUP.id]
     text = notice.plain_text or ""
@@ -691,9 +696,9 @@ async def test_changes_need_the_coordination_of_that_team(world: World, teams: D
     await _set_up(world)
     for command in ("/absagen", "/verschieben", "/pause"):
         text = await world.reply_text(people.CASEWORKER, command)
-        assert (
-            text
-            == "Termine absagen, verschieben oder pausieren kann nur die Koordination des Teams."
+        assert text == (
+            "Termine absagen, verschieben oder pausieren kann nur die Koordination des Teams, "
+            "bei Netzwerktreffen auch die Netzwerkarbeit."
         )
         text = await world.reply_text(people.OTHER_COORDINATOR, command)
         assert "noch keine kollegiale Beratung eingerichtet" in text

@@ -32,6 +32,7 @@ from bot.i18n import (
 )
 from bot.storage.invites import RedeemResult
 from bot.storage.models import Role
+from bot.topics import HELP_KINDS, OUTCOMES
 from tests.auxil.fake_bot_api import render_text
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -43,6 +44,8 @@ EXPANSIONS: dict[str, list[str]] = {
     "language.": list(LANGUAGES),
     "menu.": sorted(set(PRIVATE_COMMANDS) | set(GROUP_COMMANDS)),
     "invite.": [result.value for result in RedeemResult if result is not RedeemResult.OK],
+    "agenda.help.": list(HELP_KINDS),
+    "minutes.outcome.": list(OUTCOMES),
 }
 
 #: Functions taking the key as ``key=`` whose other keyword arguments are not text values.

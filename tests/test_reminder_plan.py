@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.consultations.reminders import PlannedReminder, plan_reminders
+from bot.consultations.reminders import LoggedReminder, PlannedReminder, plan_reminders
 from bot.consultations.schedule import Move, Pause, Series, weekly
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,6 +31,11 @@ def _monday_series() -> Series:
 
 def _local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
+
+
+def _logged(status: str, due: datetime) -> LoggedReminder:
+    """A log entry as the reminder job reads it back (due time in UTC)."""
+    return LoggedReminder(status=status, due_at=due.astimezone(UTC))
 
 
 def _summary(plan: list[PlannedReminder]) -> list[tuple[str, int, str, str]]:
@@ -115,7 +120,7 @@ def test_reminder_missed_by_three_hours_is_dropped_and_the_next_one_brings_the_b
         ("2026-11-23", 1440, "drop", "too_late"),
         ("2026-11-23", 60, "wait", ""),
     ]
-    logged = {(date(2026, 11, 23), 1440): "dropped"}
+    logged = {(date(2026, 11, 23), 1440): _logged("dropped", _local(2026, 11, 22, 9))}
     later = plan_reminders(series, [DAY, HOUR], now=_local(2026, 11, 23, 8), logged=logged)
     [entry] = [entry for entry in later if entry.original_date == date(2026, 11, 23)]
     assert (entry.action, entry.first, entry.last) == ("send", True, True)
@@ -124,7 +129,7 @@ def test_reminder_missed_by_three_hours_is_dropped_and_the_next_one_brings_the_b
 def test_restart_inside_a_reminder_window_sends_nothing_twice() -> None:
     """After a restart ten minutes past the time, a logged reminder is not planned again."""
     series = _monday_series()
-    logged = {(date(2026, 11, 23), 1440): "sent"}
+    logged = {(date(2026, 11, 23), 1440): _logged("sent", _local(2026, 11, 22, 9))}
     plan = plan_reminders(series, [DAY, HOUR], now=_local(2026, 11, 22, 9, 10), logged=logged)
     assert next(e for e in plan if e.original_date == date(2026, 11, 23)).offset == HOUR
     assert all(entry.action == "wait" for entry in plan)
@@ -191,3 +196,110 @@ def test_naive_now_is_refused() -> None:
     """A naive time would silently mean UTC or local; it is refused."""
     with pytest.raises(ValueError, match="aware"):
         plan_reminders(_monday_series(), [DAY], now=datetime(2026, 11, 22, 9))  # noqa: DTZ001
+
+
+# -- after a move -----------------------------------------------------------------------------
+
+MONDAY_23 = date(2026, 11, 23)
+
+
+def _reminder_of(plan: list[PlannedReminder], offset: timedelta) -> PlannedReminder:
+    [entry] = [e for e in plan if e.original_date == MONDAY_23 and e.offset == offset]
+    return entry
+
+
+def test_sent_reminder_is_due_again_at_the_new_time_of_a_moved_meeting() -> None:
+    """Monday 09:00 moved to Wednesday after the day-before reminder: due again Tuesday 09:00."""
+    series = _monday_series()
+    logged = {(MONDAY_23, 1440): _logged("sent", _local(2026, 11, 22, 9))}
+    move = Move(MONDAY_23, date(2026, 11, 25))
+
+    waiting = plan_reminders(
+        series, [DAY], moved=[move], now=_local(2026, 11, 24, 8, 59), logged=logged
+    )
+    entry = _reminder_of(waiting, DAY)
+    assert (entry.action, entry.due_at) == ("wait", _local(2026, 11, 24, 9).astimezone(UTC))
+    assert entry.previous_due_at == _local(2026, 11, 22, 9).astimezone(UTC)
+
+    due = plan_reminders(series, [DAY], moved=[move], now=_local(2026, 11, 24, 9), logged=logged)
+    entry = _reminder_of(due, DAY)
+    assert (entry.action, entry.moved, entry.first) == ("send", True, False)
+
+
+def test_meeting_moved_to_a_later_hour_is_reminded_at_the_later_hour() -> None:
+    """Monday 09:00 moved to Monday 14:00: the day-before reminder is due Sunday 14:00."""
+    series = _monday_series()
+    logged = {(MONDAY_23, 1440): _logged("sent", _local(2026, 11, 22, 9))}
+    move = Move(MONDAY_23, MONDAY_23, time(14, 0))
+
+    early = plan_reminders(
+        series, [DAY], moved=[move], now=_local(2026, 11, 22, 13, 59), logged=logged
+    )
+    assert _reminder_of(early, DAY).action == "wait"
+    at_two = plan_reminders(
+        series, [DAY], moved=[move], now=_local(2026, 11, 22, 14), logged=logged
+    )
+    entry = _reminder_of(at_two, DAY)
+    assert (entry.action, entry.moved, entry.due_at) == (
+        "send",
+        True,
+        _local(2026, 11, 22, 14).astimezone(UTC),
+    )
+
+
+def test_reminder_handled_at_its_current_time_is_not_planned_again() -> None:
+    """Once the reminder for the new time is logged, nothing is open at that offset."""
+    series = _monday_series()
+    move = Move(MONDAY_23, date(2026, 11, 25))
+    logged = {(MONDAY_23, 1440): _logged("sent", _local(2026, 11, 24, 9))}
+
+    plan = plan_reminders(
+        series, [DAY], moved=[move], now=_local(2026, 11, 24, 9, 1), logged=logged
+    )
+
+    assert MONDAY_23 not in {entry.original_date for entry in plan}
+
+
+def test_only_the_first_reminder_after_a_move_says_the_date_changed() -> None:
+    """Both reminders went out for 09:00; after the move the day-before one says so, the
+    hour-before one (due again as well) does not repeat it."""
+    series = _monday_series()
+    move = Move(MONDAY_23, date(2026, 11, 25))
+    logged = {
+        (MONDAY_23, 1440): _logged("sent", _local(2026, 11, 24, 9)),  # sent for the new date
+        (MONDAY_23, 60): _logged("sent", _local(2026, 11, 23, 8)),  # for the old one
+    }
+
+    plan = plan_reminders(
+        series, [DAY, HOUR], moved=[move], now=_local(2026, 11, 25, 8), logged=logged
+    )
+
+    entry = _reminder_of(plan, HOUR)
+    assert (entry.action, entry.moved, entry.first, entry.last) == ("send", False, False, True)
+    assert entry.previous_due_at == _local(2026, 11, 23, 8).astimezone(UTC)
+
+
+def test_reminder_moved_too_far_into_the_past_is_dropped() -> None:
+    """Moved three hours earlier after the reminder: its new time passed long ago, dropped."""
+    series = _monday_series()
+    logged = {(MONDAY_23, 1440): _logged("sent", _local(2026, 11, 22, 9))}
+    move = Move(MONDAY_23, MONDAY_23, time(6, 0))
+
+    plan = plan_reminders(series, [DAY], moved=[move], now=_local(2026, 11, 22, 10), logged=logged)
+
+    entry = _reminder_of(plan, DAY)
+    assert (entry.action, entry.reason) == ("drop", "too_late")
+    assert entry.previous_due_at == _local(2026, 11, 22, 9).astimezone(UTC)
+
+
+def test_after_a_dropped_reminder_the_moved_meeting_still_gets_the_buttons() -> None:
+    """Only a dropped reminder is logged: the first one that goes out brings the buttons and
+    is not a "new date" notice (nobody was told the old date)."""
+    series = _monday_series()
+    logged = {(MONDAY_23, 1440): _logged("dropped", _local(2026, 11, 22, 9))}
+    move = Move(MONDAY_23, date(2026, 11, 25))
+
+    plan = plan_reminders(series, [DAY], moved=[move], now=_local(2026, 11, 24, 9), logged=logged)
+
+    entry = _reminder_of(plan, DAY)
+    assert (entry.action, entry.first, entry.moved) == ("send", True, False)

@@ -8,6 +8,7 @@ of Tuesday's meeting is due the moment the series is set up.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -20,9 +21,10 @@ from bot.config import Settings
 from bot.runtime import BotContext
 from bot.scheduler.housekeeping import housekeeping
 from bot.scheduler.reminders import JOB_NAME, schedule, send_due_reminders
+from bot.storage import interaction
 from bot.storage.models import Meeting, Member, Membership, ReminderLog, Role
 from tests.auxil import people
-from tests.auxil.data import Directory
+from tests.auxil.data import Directory, add_member
 from tests.auxil.fake_bot_api import SentMessage
 from tests.auxil.world import World
 from tests.test_account import _my_data
@@ -91,7 +93,7 @@ async def test_group_gets_the_first_reminder_with_three_answer_buttons(
 
     [reminder] = _in_group(await _remind(world))
 
-    assert reminder.plain_text == (
+    assert (reminder.plain_text or "").startswith(  # the agenda may follow
         "🔔 Erinnerung: Kollegiale Beratung – Sozialraumteam Nord A\n"
         "🗓 Dienstag, 24.11.2026, 09:00 Uhr\n"
         "📍 Familienbüro Garstedt\n\n"
@@ -260,6 +262,153 @@ async def test_job_marks_a_meeting_held_once_it_has_ended(world: World, teams: D
     assert await _meeting_statuses(world) == {"2026-11-24": "held"}
 
 
+# -- reminders after a move -----------------------------------------------------------------
+
+MONDAY_23_NOV_1000 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+WEDNESDAY_25_NOV_0900 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+THURSDAY_26_NOV_0800 = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
+NEW_THURSDAY = "🔁 Neuer Termin: Donnerstag, 26.11.2026, 09:00 Uhr. Der Termin wurde verschoben."
+
+
+async def _move(world: World, original: str, typed: str) -> None:
+    """Carla moves the date on the button ``original`` to ``typed`` with /verschieben."""
+    choice = (await world.send(people.COORDINATOR, "/verschieben"))[-1]
+    await world.press(people.COORDINATOR, choice, original)
+    confirmation = (await world.send(people.COORDINATOR, typed))[-1]
+    await world.press(people.COORDINATOR, confirmation, "Ja, verschieben")
+    assert (world.current(confirmation).plain_text or "").startswith("✅ Verschoben")
+
+
+async def _moved_to_thursday(world: World) -> None:
+    """Monday's day-before reminder went out; at 10:00 Carla moves Tuesday to Thursday."""
+    await _series_with_group(world)
+    assert len(_in_group(await _remind(world))) == 1
+    world.clock.set(MONDAY_23_NOV_1000)
+    await _move(world, "Dienstag, 24.11.2026", "26.11.")
+    await world.deliver_outbox()  # the group is told of the move
+
+
+async def test_moved_date_is_reminded_again_once_and_the_reminder_says_it_moved(
+    world: World, teams: Directory, settings: Settings
+) -> None:
+    """Tuesday moved to Thursday after the day-before reminder: Wednesday 09:00 it comes again,
+    saying "Neuer Termin"; a second run and a restart send nothing twice."""
+    await _moved_to_thursday(world)
+    world.clock.set(TUESDAY_24_NOV_0800)  # the old hour-before time: nothing is due
+    assert await send_due_reminders(world.services) == 0
+
+    world.clock.set(WEDNESDAY_25_NOV_0900)
+    sent = await _remind(world)
+
+    [reminder] = _in_group(sent)
+    assert (reminder.plain_text or "").startswith(
+        f"{NEW_THURSDAY}\n\n"
+        "🔔 Erinnerung: Kollegiale Beratung – Sozialraumteam Nord A\n"
+        "🗓 Donnerstag, 26.11.2026, 09:00 Uhr\n"
+    )
+    assert reminder.buttons() == []  # the answer buttons came with the first reminder
+    for user in (people.COORDINATOR, people.CASEWORKER, people.PROVIDER):
+        [nudge] = _private(sent, user.id)
+        assert (nudge.plain_text or "").startswith(f"{NEW_THURSDAY}\n\n🔔 Erinnerung:")
+        assert nudge.button_texts() == ANSWERS
+    assert await send_due_reminders(world.services) == 0
+    restarted = build_application(settings, clock=world.clock)
+    await start_application(restarted, run_outbox=False)  # catches up at start
+    try:
+        assert await send_due_reminders(restarted.bot_data["services"]) == 0
+    finally:
+        await stop_application(restarted)
+    assert await world.deliver_outbox() == []
+
+    world.clock.set(THURSDAY_26_NOV_0800)
+    [hour_before] = _in_group(await _remind(world))
+    text = hour_before.plain_text or ""
+    assert text.startswith("🔔 Erinnerung: Kollegiale Beratung – Sozialraumteam Nord A\n")
+    assert "🗓 Donnerstag, 26.11.2026, 09:00 Uhr" in text
+    assert [(e.offset_minutes, e.status, e.due_at) for e in await _log(world)] == [
+        (1440, "sent", WEDNESDAY_25_NOV_0900),
+        (60, "sent", THURSDAY_26_NOV_0800),
+    ]
+
+
+async def test_answers_on_the_first_reminder_still_count_after_the_move(
+    world: World, teams: Directory
+) -> None:
+    """Sven answered Monday's reminder; the reminder after the move shows his answer and does
+    not nudge him again."""
+    await _series_with_group(world)
+    [first] = _in_group(await _remind(world))
+    await world.press(people.CASEWORKER, first, "Ich komme")
+    world.clock.set(MONDAY_23_NOV_1000)
+    await _move(world, "Dienstag, 24.11.2026", "26.11.")
+    await world.deliver_outbox()
+
+    world.clock.set(WEDNESDAY_25_NOV_0900)
+    sent = await _remind(world)
+
+    [reminder] = _in_group(sent)
+    assert "✅ Ich komme (1): Sven Sozialarbeit" in (reminder.plain_text or "")
+    assert _private(sent, people.CASEWORKER.id) == []
+
+
+async def test_meeting_moved_to_a_later_hour_is_reminded_at_the_later_hour(
+    world: World, teams: Directory
+) -> None:
+    """Tuesday 09:00 moved to 14:00 on Monday morning: the day-before reminder comes again at
+    Monday 14:00 with the new time; the hour-before one at Tuesday 13:00 without the note."""
+    await _series_with_group(world)
+    await _remind(world)
+    world.clock.set(MONDAY_23_NOV_1000)
+    await _move(world, "Dienstag, 24.11.2026", "24.11. 14:00")
+    await world.deliver_outbox()
+
+    world.clock.set(datetime(2026, 11, 23, 12, 59, tzinfo=UTC))
+    assert await send_due_reminders(world.services) == 0
+    world.clock.set(datetime(2026, 11, 23, 13, 0, tzinfo=UTC))  # Monday 14:00
+    [reminder] = _in_group(await _remind(world))
+    assert (reminder.plain_text or "").startswith(
+        "🔁 Neuer Termin: Dienstag, 24.11.2026, 14:00 Uhr. Der Termin wurde verschoben."
+    )
+
+    world.clock.set(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))  # Tuesday 13:00
+    [hour_before] = _in_group(await _remind(world))
+    assert "Neuer Termin" not in (hour_before.plain_text or "")
+    assert "🗓 Dienstag, 24.11.2026, 14:00 Uhr" in (hour_before.plain_text or "")
+
+
+async def test_parallel_runs_after_a_move_send_the_reminder_once(
+    world: World, teams: Directory
+) -> None:
+    """Two reminder runs at once (two processes, or a slow run and the next) take over the
+    logged reminder once: one queues it, the other finds it handled."""
+    await _moved_to_thursday(world)
+    world.clock.set(WEDNESDAY_25_NOV_0900)
+
+    results = await asyncio.gather(
+        send_due_reminders(world.services), send_due_reminders(world.services)
+    )
+
+    assert sorted(results) == [0, 1]
+    assert len(_in_group(await world.deliver_outbox())) == 1
+    assert await world.count("reminder_log") == 1
+
+
+async def test_cancelled_after_the_move_the_date_is_not_reminded_again(
+    world: World, teams: Directory
+) -> None:
+    """Moved to Thursday, then cancelled: no reminder on Wednesday, the meeting is cancelled."""
+    await _moved_to_thursday(world)
+    choice = (await world.send(people.COORDINATOR, "/absagen"))[-1]
+    await world.press(people.COORDINATOR, choice, "Dienstag, 24.11.2026")
+    await world.press(people.COORDINATOR, world.current(choice), "Ja, absagen")
+    await world.deliver_outbox()
+
+    world.clock.set(WEDNESDAY_25_NOV_0900)
+    assert await send_due_reminders(world.services) == 0
+    assert await _meeting_statuses(world) == {"2026-11-24": "cancelled"}
+    assert [(e.offset_minutes, e.status) for e in await _log(world)] == [(1440, "sent")]
+
+
 # -- answers ------------------------------------------------------------------------------
 
 
@@ -271,8 +420,10 @@ async def _group_reminder(world: World) -> SentMessage:
 
 
 def _tally(message: SentMessage) -> list[str]:
-    """The counting lines at the end of a group reminder."""
-    return (message.plain_text or "").splitlines()[-4:]
+    """The four counting lines of a group reminder (the agenda may follow them)."""
+    lines = (message.plain_text or "").splitlines()
+    first = next(index for index, line in enumerate(lines) if line.startswith("✅ Ich komme"))
+    return lines[first : first + 4]
 
 
 async def _rsvp_count(world: World) -> int:
@@ -424,8 +575,15 @@ async def test_no_quorum_warning_when_enough_asd_members_come(
     assert len(_in_group(sent)) == 1
 
 
+HOLD_NOTE = (
+    "✅ Die kollegiale Beratung am Dienstag, 24.11.2026, 09:00 Uhr findet statt, auch wenn "
+    "bisher wenige zugesagt haben. Bitte geben Sie Bescheid, ob Sie kommen."
+)
+
+
 async def test_coordinator_holds_the_meeting_anyway(world: World, teams: Directory) -> None:
-    """ "Trotzdem stattfinden" is recorded and the warning's buttons go stale."""
+    """ "Trotzdem stattfinden" is recorded, told to the group once, and the warning's buttons
+    go stale."""
     warning = await _warning(world)
 
     await world.press(people.COORDINATOR, warning, "Trotzdem stattfinden")
@@ -433,8 +591,73 @@ async def test_coordinator_holds_the_meeting_anyway(world: World, teams: Directo
     current = world.current(warning)
     assert (current.plain_text or "").startswith("✅ Der Termin findet wie geplant statt.")
     assert await world.count("audit_log", "action = 'meeting.held_without_quorum'") == 1
-    await world.press(people.COORDINATOR, warning, "Absagen")
-    assert "nicht mehr gültig" in world.last_callback_answer()["text"]
+    assert [m.plain_text for m in await world.deliver_outbox()] == [HOLD_NOTE]
+    assert [m.chat_id for m in world.fake.sent() if m.plain_text == HOLD_NOTE] == [
+        people.NORD_A_GROUP.id
+    ]
+    for choice in ("Trotzdem stattfinden", "Absagen"):
+        await world.press(people.COORDINATOR, warning, choice)
+        assert "nicht mehr gültig" in world.last_callback_answer()["text"]
+    assert await world.deliver_outbox() == []
+    assert await world.count("audit_log", "action = 'meeting.held_without_quorum'") == 1
+
+
+async def test_hold_is_told_to_the_group_once_when_a_second_coordinator_decides_too(
+    world: World, teams: Directory
+) -> None:
+    """Nils co-coordinates and holds the meeting from a warning of his own after Carla did:
+    he sees the same confirmation, the group is not told twice and the audit has one entry."""
+    await add_member(
+        world.db, people.NETWORKER, teams.nord_a, Role.KOORDINATION, now=world.clock.now()
+    )
+    warning = await _warning(world)
+    await world.press(people.COORDINATOR, warning, "Trotzdem stattfinden")
+    assert [m.plain_text for m in await world.deliver_outbox()] == [HOLD_NOTE]
+    async with world.db.transaction() as session:
+        meeting_id = (await session.exec(select(Meeting.id))).one()
+        token = await interaction.create_button(
+            session,
+            batch="second-warning",
+            chat_id=people.NETWORKER.id,
+            telegram_id=people.NETWORKER.id,
+            action="quorum.hold",
+            payload={"meeting_id": meeting_id},
+            now=world.clock.now(),
+            ttl=timedelta(hours=1),
+        )
+    own = (await world.send(people.NETWORKER, "/team"))[-1]
+
+    await world.press_data(people.NETWORKER, own, token)
+
+    assert (world.current(own).plain_text or "").startswith("✅ Der Termin findet wie geplant")
+    assert await world.deliver_outbox() == []
+    assert await world.count("audit_log", "action = 'meeting.held_without_quorum'") == 1
+
+
+async def test_stranger_to_the_team_cannot_hold_the_meeting(
+    world: World, teams: Directory
+) -> None:
+    """Olga (Süd A) with a planted hold button for Nord A's meeting is refused; nothing is told."""
+    await _warning(world)
+    async with world.db.transaction() as session:
+        meeting_id = (await session.exec(select(Meeting.id))).one()
+        token = await interaction.create_button(
+            session,
+            batch="planted-hold",
+            chat_id=people.OTHER_COORDINATOR.id,
+            telegram_id=people.OTHER_COORDINATOR.id,
+            action="quorum.hold",
+            payload={"meeting_id": meeting_id},
+            now=world.clock.now(),
+            ttl=timedelta(hours=1),
+        )
+    own = (await world.send(people.OTHER_COORDINATOR, "/team"))[-1]
+
+    await world.press_data(people.OTHER_COORDINATOR, own, token)
+
+    assert world.last_callback_answer()["text"] == "Das entscheidet die Koordination des Teams."
+    assert await world.deliver_outbox() == []
+    assert await world.count("audit_log", "action = 'meeting.held_without_quorum'") == 0
 
 
 async def test_coordinator_cancels_from_the_warning_and_answers_close(

@@ -3,7 +3,7 @@
 The reminder job calls :func:`plan_reminders` every minute and carries out what it says;
 nothing here knows Telegram or the database, so every rule is tested with plain values.
 
-Rules, in the order they are applied to each reminder not yet in the log:
+Rules, in the order they are applied to each reminder not yet handled:
 
 * due later than ``now`` → **wait**;
 * its meeting has begun → **drop** (``started``): a reminder after the start helps nobody;
@@ -20,6 +20,15 @@ The first reminder of a meeting that is actually sent carries the answer buttons
 
 Reminders due before ``since`` (the series was created later) never existed and are left out,
 so setting up a series does not produce "late" or "dropped" reminders.
+
+**Moves.** The log keeps the time each reminder was due when it was handled. A logged reminder
+counts as handled only while its meeting still makes it due at that time; once the meeting is
+moved (another day or time, or the series was changed), the reminder is due again at its new
+time, by the same rules (:attr:`PlannedReminder.previous_due_at` names the log entry it
+replaces, so the claim updates that row). Exactly once per due time, then: the same due time
+is never handled twice. The first reminder that goes out after such a change is marked
+:attr:`PlannedReminder.moved`, so it can say that the date changed; it does not bring the
+answer buttons again (the meeting's first reminder did, and answers belong to the meeting).
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ __all__ = [
     "HANDLED",
     "ON_TIME",
     "Action",
+    "LoggedReminder",
     "PlannedReminder",
     "offset_minutes",
     "plan_reminders",
@@ -60,6 +70,24 @@ _LOOK_AHEAD: Final = timedelta(days=1)
 
 
 @dataclass(frozen=True)
+class LoggedReminder:
+    """A reminder handled before, as the log keeps it.
+
+    Attributes:
+        status: ``sent``, ``late`` or ``dropped``.
+        due_at: When it was due when it was handled, aware.
+    """
+
+    status: str
+    due_at: datetime
+
+    @property
+    def went_out(self) -> bool:
+        """Whether it was sent (on time or late), not dropped."""
+        return self.status in HANDLED
+
+
+@dataclass(frozen=True)
 class PlannedReminder:
     """One reminder of one meeting and what to do with it now.
 
@@ -71,6 +99,10 @@ class PlannedReminder:
         reason: Why it is dropped: ``started``, ``too_late`` or ``superseded``.
         first: The meeting's first reminder that goes out: it carries the answer buttons.
         last: The meeting's reminder at the smallest offset: the quorum is checked.
+        previous_due_at: The due time in the log this reminder replaces (the meeting was
+            moved since it was handled), or ``None`` if it was never handled.
+        moved: It goes out after reminders for an earlier time of the meeting and before any
+            for the current one: the first reminder after a move, which says so.
     """
 
     occurrence: Occurrence
@@ -80,6 +112,8 @@ class PlannedReminder:
     reason: str = ""
     first: bool = False
     last: bool = False
+    previous_due_at: datetime | None = None
+    moved: bool = False
 
     @property
     def original_date(self) -> date:
@@ -105,11 +139,11 @@ def plan_reminders(
     moved: Iterable[Move] = (),
     pauses: Iterable[Pause] = (),
     now: datetime,
-    logged: Mapping[tuple[date, int], str] | None = None,
+    logged: Mapping[tuple[date, int], LoggedReminder] | None = None,
     since: datetime | None = None,
     grace: timedelta = GRACE,
 ) -> list[PlannedReminder]:
-    """The reminders of the meetings around ``now`` that are not in the log yet, by due time.
+    """The reminders of the meetings around ``now`` that are not handled yet, by due time.
 
     Args:
         series: The series.
@@ -118,13 +152,14 @@ def plan_reminders(
         moved: Moved dates.
         pauses: Pauses.
         now: The current time, aware.
-        logged: Reminders handled before: status by (original date, offset in minutes).
+        logged: Reminders handled before, by (original date, offset in minutes).
         since: Leave out reminders due before this (when the series was created).
         grace: How late a missed reminder may still be sent.
 
     Returns:
         Every reminder of the meetings that start after ``now - grace`` and at most the
-        largest offset plus a day after ``now``, except those in ``logged``.
+        largest offset plus a day after ``now``, except those ``logged`` at the time they
+        are due now.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
@@ -151,18 +186,24 @@ def _meeting_plan(
     offsets: list[timedelta],
     smallest: timedelta,
     now: datetime,
-    logged: Mapping[tuple[date, int], str],
+    logged: Mapping[tuple[date, int], LoggedReminder],
     since: datetime | None,
     grace: timedelta,
 ) -> list[PlannedReminder]:
     """The open reminders of one meeting (see the module docstring for the rules)."""
     day = occurrence.original_date
-    already_sent = any(logged.get((day, offset_minutes(o))) in HANDLED for o in offsets)
+    due = {offset: reminder_times(occurrence, [offset])[0] for offset in offsets}
+    earlier = {offset: logged.get((day, offset_minutes(offset))) for offset in offsets}
+    went_out = [(offset, entry) for offset, entry in earlier.items() if entry and entry.went_out]
+    already_sent = bool(went_out)
+    # Something went out for another time of this meeting, nothing yet for the current one.
+    moved = already_sent and all(entry.due_at != due[offset] for offset, entry in went_out)
     entries: list[PlannedReminder] = []
     for offset in offsets:
-        if (day, offset_minutes(offset)) in logged:
+        due_at = due[offset]
+        previous = earlier[offset]
+        if previous is not None and previous.due_at == due_at:
             continue
-        [due_at] = reminder_times(occurrence, [offset])
         if since is not None and due_at < since:
             continue
         entries.append(
@@ -173,6 +214,7 @@ def _meeting_plan(
                 action=_action(occurrence, due_at, now, grace),
                 reason=_reason(occurrence, due_at, now, grace),
                 last=offset == smallest,
+                previous_due_at=previous.due_at if previous is not None else None,
             )
         )
     sending = [entry for entry in entries if entry.action in ("send", "send_late")]
@@ -183,8 +225,8 @@ def _meeting_plan(
     for entry in entries:
         if entry in sending and entry is not latest:
             entry = replace(entry, action="drop", reason="superseded")
-        elif entry is latest and not already_sent:
-            entry = replace(entry, first=True)
+        elif entry is latest:
+            entry = replace(entry, first=not already_sent, moved=moved)
         result.append(entry)
     return result
 

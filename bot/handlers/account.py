@@ -33,6 +33,8 @@ async def show_help(update: Update, context: BotContext) -> None:
         await reply(update, context, both("help.stranger"))
         return
     sections = [tr(context, "help.group" if is_group(update) else "help.member")]
+    if actor.team_ids and not is_group(update):
+        sections.append(tr(context, "help.topics"))
     if actor.is_admin or any(actor.can_manage(team_id) for team_id in actor.team_ids):
         sections.append(tr(context, "help.coordinator"))
     if actor.is_admin:

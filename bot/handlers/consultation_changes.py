@@ -1,10 +1,15 @@
 """``/absagen``, ``/verschieben`` and ``/pause``: coordinators change single dates of a series.
 
-Each command picks the team (if the coordinator has several with a series), offers the next
-dates as buttons (a date may also be typed), asks to confirm, and only then stores the change,
-after checking the rights and the domain rules (:func:`validate_cancellation`,
-:func:`validate_move`, :func:`validate_pause`) once more. Every change is announced in the
-team's group through the outbox and raises the series' calendar sequence.
+Each command picks the series (with buttons, if the actor may change several: a team can
+have its consultation and its network meetings, and a coordinator several teams; with only
+one it goes straight on), offers the next dates as buttons (a date may also be typed), asks
+to confirm, and only then stores the change, after checking the rights and the domain rules
+(:func:`validate_cancellation`, :func:`validate_move`, :func:`validate_pause`) once more.
+Network meetings may also be changed by the team's network worker. Every change is announced
+in the team's group through the outbox and raises the series' calendar sequence.
+
+Every button and dialogue names its series by team and kind; the rights are checked against
+the database on every press and answer.
 """
 
 from __future__ import annotations
@@ -35,24 +40,27 @@ from bot.consultations.schedule import (
 )
 from bot.handlers.common import (
     Choice,
-    ask_team,
     command_args,
     consume,
     edit_or_send,
     is_private,
     keyboard,
-    managed_teams,
     reply,
     tr,
 )
 from bot.handlers.consultations import (
+    CONSULTATION,
+    NETWORK,
     error_text,
     format_day,
     format_when,
+    kind_of,
     local_today,
+    may_run,
     stored_view,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
+from bot.i18n import plain_text, t
 from bot.notify import notify_group
 from bot.runtime import BotContext
 from bot.storage import audit, consultations, directory, interaction
@@ -78,16 +86,28 @@ _PERIOD_WORDS: Final = frozenset({"vom", "von", "bis", "zum", "from", "to", "unt
 
 
 async def _managed_series(
-    context: BotContext, team_id: int
+    context: BotContext, team_id: int, kind: str
 ) -> tuple[Team, ConsultationSeries] | None:
-    """The team and its series, if the actor may change it; ``None`` otherwise."""
-    if not context.actor.can_manage(team_id):
+    """The team and its series of ``kind``, if the actor may change it; ``None`` otherwise."""
+    if not may_run(context.actor, team_id, kind):
         return None
     team = await directory.get_team(context.session, team_id=team_id)
-    row = await consultations.get_series(context.session, team_id=team_id)
+    row = await consultations.get_series(context.session, team_id=team_id, kind=kind)
     if team is None or row is None or row.id is None:
         return None
     return team, row
+
+
+async def _series_of(
+    context: BotContext, data: dict[str, Any]
+) -> tuple[Team, ConsultationSeries] | None:
+    """The series a button or dialogue names (team and kind), if the actor may change it."""
+    return await _managed_series(context, int(data["team_id"]), kind_of(data))
+
+
+def _names(row: ConsultationSeries) -> dict[str, object]:
+    """What every payload and dialogue carries to find the series again."""
+    return {"team_id": row.team_id, "kind": row.kind}
 
 
 async def _domain(
@@ -109,28 +129,61 @@ async def _start(
     context: BotContext,
     action: str,
     then: Callable[[Update, BotContext, Team, ConsultationSeries], Awaitable[None]],
+    extra: dict[str, object] | None = None,
 ) -> None:
-    """Find the teams whose series the actor may change; ask which one if there are several."""
+    """Find the series the actor may change; ask which one if there are several.
+
+    ``extra`` goes into the payload of those buttons (e.g. a period typed with ``/pause``).
+    """
     if not is_private(update):
         await reply(update, context, tr(context, "common.private_only"))
         return
-    teams = await managed_teams(context)
+    actor = context.actor
+    teams = [
+        team
+        for team in await directory.teams(context.session)
+        if team.id is not None and (actor.can_manage(team.id) or actor.can_run_network(team.id))
+    ]
     if not teams:
         await reply(update, context, tr(context, "consultation.change_not_allowed"))
         return
-    found = await consultations.series_of_teams(
-        context.session, team_ids={team.id for team in teams if team.id is not None}
-    )
+    team_ids = {team.id for team in teams if team.id is not None}
+    existing = [
+        (team, row)
+        for kind in (CONSULTATION, NETWORK)
+        for team, row in await consultations.series_of_teams(
+            context.session, team_ids=team_ids, kind=kind
+        )
+    ]
+    found = [
+        (team, row)
+        for team, row in existing
+        if team.id is not None and may_run(actor, team.id, row.kind)
+    ]
     if not found:
-        await reply(update, context, tr(context, "consultation.no_series_to_change"))
+        # A network worker whose team has only its consultation may not change that one.
+        why = tr(
+            context,
+            "consultation.change_not_allowed" if existing else "consultation.no_series_to_change",
+        )
+        await reply(update, context, why)
         return
     if len(found) == 1:
         await then(update, context, *found[0])
         return
-    teams_with_series = [team for team, _ in found]
-    await ask_team(
-        update, context, teams_with_series, action=action, prompt="consultation.choose_team_change"
-    )
+    found.sort(key=lambda pair: (pair[0].name, pair[0].id or 0, pair[1].kind != CONSULTATION))
+    rows = [
+        [Choice(_series_label(context.lang, team, row), action, {**_names(row), **(extra or {})})]
+        for team, row in found
+    ]
+    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    await reply(update, context, tr(context, "consultation.choose_series"), keyboard=markup)
+
+
+def _series_label(lang: str, team: Team, row: ConsultationSeries) -> str:
+    """``Kollegiale Beratung – Sozialraumteam Nord A`` / ``Netzwerktreffen – …`` (a button)."""
+    key = "reminders.name_network" if row.kind == NETWORK else "reminders.name_consultation"
+    return plain_text(t(lang, key, team=team.name))
 
 
 async def _refuse(update: Update, context: BotContext) -> None:
@@ -147,7 +200,7 @@ async def _on_team(
     button: Button,
     then: Callable[[Update, BotContext, Team, ConsultationSeries], Awaitable[None]],
 ) -> None:
-    found = await _managed_series(context, int(button.payload["team_id"]))
+    found = await _series_of(context, button.payload)
     if found is None:
         await _refuse(update, context)
         return
@@ -179,7 +232,7 @@ async def _date_choices(
         label = format_day(entry.original_date, context.lang)
         if entry.fate == "holiday_skipped":
             label = f"{label} ({entry.note})"
-        payload = {"team_id": row.team_id, "day": entry.original_date.isoformat()}
+        payload = {**_names(row), "day": entry.original_date.isoformat()}
         rows.append([Choice(label, action, payload)])
         if len(rows) == DATE_BUTTONS:
             break
@@ -204,7 +257,7 @@ async def _ask_date(
         chat_id=chat_id,
         kind=dialog,
         step=STEP_ORIGINAL,
-        data={"team_id": row.team_id},
+        data=_names(row),
         now=context.now,
     )
     rows = await _date_choices(context, row, action, offered)
@@ -220,7 +273,7 @@ async def _dialog_series(
     update: Update, context: BotContext, dialog: Dialog
 ) -> tuple[Team, ConsultationSeries] | None:
     """The series a typed answer is about; ends the dialogue if the rights are gone."""
-    found = await _managed_series(context, int(dialog.data["team_id"]))
+    found = await _series_of(context, dialog.data)
     if found is None:
         await interaction.clear_dialog(
             context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
@@ -244,6 +297,7 @@ async def _announce(context: BotContext, team: Team, key: str, **values: object)
 async def _record(
     context: BotContext, row: ConsultationSeries, action: str, details: dict[str, Any]
 ) -> None:
+    """Raise the calendar sequence and audit the change (ids and dates only)."""
     assert row.id is not None
     await consultations.touch(
         context.session, row=row, actor_id=context.actor.telegram_id, now=context.now
@@ -255,7 +309,7 @@ async def _record(
         action=action,
         object_type="consultation_series",
         object_id=row.id,
-        details={"team_id": row.team_id, **details},
+        details={"team_id": row.team_id, "kind": row.kind, **details},
     )
 
 
@@ -287,7 +341,11 @@ async def _ask_cancel_date(
         dialog=CANCEL_DIALOG,
         action="absagen.date",
         offered=_TAKING_PLACE,
-        question=tr(context, "consultation.ask_cancel_date", team=team.name),
+        question=tr(
+            context,
+            "network.ask_cancel_date" if row.kind == NETWORK else "consultation.ask_cancel_date",
+            team=team.name,
+        ),
     )
 
 
@@ -314,7 +372,7 @@ async def _confirm_cancel(
         await reply(update, context, error_text(context, error))
         return
     await _end_dialog(update, context)
-    payload = {"team_id": row.team_id, "day": day.isoformat()}
+    payload = {**_names(row), "day": day.isoformat()}
     markup = await keyboard(
         context,
         [
@@ -327,7 +385,7 @@ async def _confirm_cancel(
     )
     text = tr(
         context,
-        "consultation.confirm_cancel",
+        "network.confirm_cancel" if row.kind == NETWORK else "consultation.confirm_cancel",
         team=team.name,
         date=format_day(day, context.lang),
     )
@@ -336,7 +394,7 @@ async def _confirm_cancel(
 
 async def on_cancel_date(update: Update, context: BotContext, button: Button) -> None:
     """Date chosen with a button."""
-    found = await _managed_series(context, int(button.payload["team_id"]))
+    found = await _series_of(context, button.payload)
     if found is None:
         await _refuse(update, context)
         return
@@ -362,7 +420,7 @@ async def on_cancel_confirm(update: Update, context: BotContext, button: Button)
     """Cancellation confirmed: check again, store, announce."""
     query = update.callback_query
     assert query is not None
-    found = await _managed_series(context, int(button.payload["team_id"]))
+    found = await _series_of(context, button.payload)
     if found is None:
         await _refuse(update, context)
         return
@@ -395,7 +453,14 @@ async def on_cancel_confirm(update: Update, context: BotContext, button: Button)
     await _record(context, row, "consultation.date_cancelled", {"date": day.isoformat()})
     group_lang = context.services.settings.bot_language
     hint = await _announce(
-        context, team, "consultation.announce_cancelled", date=format_day(day, group_lang)
+        context,
+        team,
+        key=(
+            "network.announce_cancelled"
+            if row.kind == NETWORK
+            else "consultation.announce_cancelled"
+        ),
+        date=format_day(day, group_lang),
     )
     await query.answer()
     done = tr(context, "consultation.cancelled_done", date=format_day(day, context.lang))
@@ -427,7 +492,11 @@ async def _ask_move_date(
         dialog=MOVE_DIALOG,
         action="verschieben.date",
         offered=_MOVABLE,
-        question=tr(context, "consultation.ask_move_date", team=team.name),
+        question=tr(
+            context,
+            "network.ask_move_date" if row.kind == NETWORK else "consultation.ask_move_date",
+            team=team.name,
+        ),
     )
 
 
@@ -461,7 +530,7 @@ async def _ask_target(
         chat_id=_chat_id(update),
         kind=MOVE_DIALOG,
         step=STEP_TARGET,
-        data={"team_id": row.team_id, "original": original.isoformat()},
+        data={**_names(row), "original": original.isoformat()},
         now=context.now,
     )
     text = tr(
@@ -482,7 +551,7 @@ async def offer_move(
 
 async def on_move_date(update: Update, context: BotContext, button: Button) -> None:
     """Date to move chosen with a button."""
-    found = await _managed_series(context, int(button.payload["team_id"]))
+    found = await _series_of(context, button.payload)
     if found is None:
         await _refuse(update, context)
         return
@@ -534,7 +603,7 @@ async def on_move_text(update: Update, context: BotContext, dialog: Dialog) -> N
     await _end_dialog(update, context)
     at = new_time or series.start_time
     payload = {
-        "team_id": row.team_id,
+        **_names(row),
         "day": original.isoformat(),
         "new_date": new_date.isoformat(),
         "new_time": at.strftime("%H:%M"),
@@ -553,7 +622,7 @@ async def on_move_text(update: Update, context: BotContext, dialog: Dialog) -> N
     )
     text = tr(
         context,
-        "consultation.confirm_move",
+        "network.confirm_move" if row.kind == NETWORK else "consultation.confirm_move",
         team=team.name,
         original=format_day(original, context.lang),
         when=format_when(wall_clock(new_date, at, series.tz), series.tz, context.lang),
@@ -565,7 +634,7 @@ async def on_move_confirm(update: Update, context: BotContext, button: Button) -
     """Move confirmed: check again, store, announce."""
     query = update.callback_query
     assert query is not None
-    found = await _managed_series(context, int(button.payload["team_id"]))
+    found = await _series_of(context, button.payload)
     if found is None:
         await _refuse(update, context)
         return
@@ -608,7 +677,7 @@ async def on_move_confirm(update: Update, context: BotContext, button: Button) -
     hint = await _announce(
         context,
         team,
-        "consultation.announce_moved",
+        key="network.announce_moved" if row.kind == NETWORK else "consultation.announce_moved",
         original=format_day(original, group_lang),
         when=format_when(starts_at, series.tz, group_lang),
     )
@@ -626,24 +695,42 @@ async def on_move_confirm(update: Update, context: BotContext, button: Button) -
 
 
 async def pause(update: Update, context: BotContext) -> None:
-    """Pause a series for a period: ``/pause 21.12. 03.01.``, or the dates asked for."""
+    """Pause a series for a period: ``/pause 21.12. 03.01.``, or the dates asked for.
+
+    A period typed with the command is kept (as dates) while the series is chosen.
+    """
     args = " ".join(command_args(update))
+    extra: dict[str, object] = {}
+    if args:
+        try:
+            period = _parse_period(args, local_today(context))
+        except InputError:
+            pass  # explained at once with one series; asked for again after choosing one
+        else:
+            extra = {"start": period.start.isoformat(), "end": period.end.isoformat()}
 
     async def then(
         update: Update, context: BotContext, team: Team, row: ConsultationSeries
     ) -> None:
         await _ask_period(update, context, team, row, args)
 
-    await _start(update, context, "pause.team", then)
+    await _start(update, context, "pause.team", then, extra)
 
 
 async def on_pause_team(update: Update, context: BotContext, button: Button) -> None:
-    """Team chosen for a pause."""
+    """Series chosen for a pause: confirm the period typed with the command, or ask for it."""
 
     async def then(
         update: Update, context: BotContext, team: Team, row: ConsultationSeries
     ) -> None:
-        await _ask_period(update, context, team, row, "")
+        if "start" in button.payload and "end" in button.payload:
+            period = Pause(
+                date.fromisoformat(str(button.payload["start"])),
+                date.fromisoformat(str(button.payload["end"])),
+            )
+            await _confirm_period(update, context, team, row, period)
+        else:
+            await _ask_period(update, context, team, row, "")
 
     await _on_team(update, context, button, then)
 
@@ -660,10 +747,15 @@ async def _ask_period(
         chat_id=_chat_id(update),
         kind=PAUSE_DIALOG,
         step=STEP_PERIOD,
-        data={"team_id": row.team_id},
+        data=_names(row),
         now=context.now,
     )
-    await edit_or_send(update, context, tr(context, "consultation.ask_pause", team=team.name))
+    question = tr(
+        context,
+        "network.ask_pause" if row.kind == NETWORK else "consultation.ask_pause",
+        team=team.name,
+    )
+    await edit_or_send(update, context, question)
 
 
 def _parse_period(text: str, today: date) -> Pause:
@@ -697,6 +789,13 @@ async def _confirm_pause(
     except InputError as error:
         await reply(update, context, error_text(context, error))
         return
+    await _confirm_period(update, context, team, row, period)
+
+
+async def _confirm_period(
+    update: Update, context: BotContext, team: Team, row: ConsultationSeries, period: Pause
+) -> None:
+    """Say how many meetings the pause drops and ask to confirm it."""
     await _end_dialog(update, context)
     series, found = await _domain(context, row)
     plan = plan_dates(
@@ -708,7 +807,7 @@ async def _confirm_pause(
         end=period.end,
     )
     payload = {
-        "team_id": row.team_id,
+        **_names(row),
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
     }
@@ -724,7 +823,7 @@ async def _confirm_pause(
     )
     text = tr(
         context,
-        "consultation.confirm_pause",
+        "network.confirm_pause" if row.kind == NETWORK else "consultation.confirm_pause",
         team=team.name,
         start=format_day(period.start, context.lang),
         end=format_day(period.end, context.lang),
@@ -745,7 +844,7 @@ async def on_pause_confirm(update: Update, context: BotContext, button: Button) 
     """Pause confirmed: check again, store, announce."""
     query = update.callback_query
     assert query is not None
-    found = await _managed_series(context, int(button.payload["team_id"]))
+    found = await _series_of(context, button.payload)
     if found is None:
         await _refuse(update, context)
         return
@@ -781,7 +880,7 @@ async def on_pause_confirm(update: Update, context: BotContext, button: Button) 
     hint = await _announce(
         context,
         team,
-        "consultation.announce_pause",
+        key="network.announce_pause" if row.kind == NETWORK else "consultation.announce_pause",
         start=format_day(period.start, group_lang),
         end=format_day(period.end, group_lang),
     )

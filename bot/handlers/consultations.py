@@ -1,15 +1,24 @@
-"""``/beratung``, ``/termine`` and ``/kalender``: the team's weekly collegial consultation.
+"""``/beratung``, ``/netzwerktreffen``, ``/termine`` and ``/kalender``: a team's series.
 
-``/beratung`` is a dialogue stored in the ``dialog`` table: one question per step, each
-answer read by the parsers of :mod:`bot.consultations` and checked against the answers
-before it, so a bad answer is explained and the same question asked again. Buttons offer the
-usual answers and carry the same text a user would type, so both take one path. Nothing is
-stored until "Speichern", which checks the coordinator's rights and every setting again.
+A team has up to two series: the weekly collegial consultation (``/beratung``, set up by the
+coordination) and the network meetings (``/netzwerktreffen``, set up by the coordination or
+the team's network worker). Both are one dialogue stored in the ``dialog`` table, its kind in
+the dialogue's data: one question per step, each answer read by the parsers of
+:mod:`bot.consultations` and checked against the answers before it, so a bad answer is
+explained and the same question asked again. Buttons offer the usual answers and carry the
+same text a user would type, so both take one path. Nothing is stored until "Speichern",
+which checks the rights and every setting again.
+
+The consultation asks for time per case, submission deadline and quorum; network meetings
+have none of these and ask instead how often they meet (weekly, every few weeks, or the nth
+weekday of the month). Their columns get neutral values: no time per case, no deadline, a
+quorum of 0, which the reminder job never warns about.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -22,21 +31,29 @@ from telegram import InputFile, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler
 
+from bot.access import Actor
 from bot.consultations.calendar import series_to_ics
 from bot.consultations.parsing import (
+    MAX_INPUT_LENGTH,
+    DeadlineBefore,
     DeadlineOnWeekday,
     DeadlineRule,
     InputError,
     format_duration,
     parse_deadline,
     parse_duration,
+    parse_monthly_rule,
     parse_offsets,
     parse_time,
     parse_weekday,
 )
 from bot.consultations.schedule import (
+    Kind,
+    Monthly,
     PlannedDate,
     Series,
+    Weekly,
+    monthly,
     plan_dates,
     submission_deadline,
     validate_series,
@@ -45,24 +62,30 @@ from bot.consultations.schedule import (
 )
 from bot.handlers.common import (
     Choice,
+    ask_team,
     consume,
     edit_or_send,
     is_group,
+    is_private,
     keyboard,
     reply,
     tr,
     with_managed_team,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
-from bot.i18n import Markup, plain_text, t
+from bot.i18n import Markup, TextKey, plain_text, t
 from bot.notify import notify_group
 from bot.runtime import BotContext
 from bot.storage import audit, consultations, directory, interaction
 from bot.storage.models import Button, ConsultationSeries, Dialog, Team
 
 DIALOG_KIND: Final = "beratung"
+"""The dialogue of both kinds of series; ``data["kind"]`` says which (absent: consultation)."""
+CONSULTATION: Final = consultations.CONSULTATION
+NETWORK: Final = consultations.NETWORK
 
 STEP_WEEKDAY: Final = "weekday"
+STEP_RECURRENCE: Final = "recurrence"
 STEP_START_TIME: Final = "start_time"
 STEP_DURATION: Final = "duration"
 STEP_PLACE: Final = "place"
@@ -73,6 +96,7 @@ STEP_QUORUM: Final = "quorum"
 STEP_HOLIDAYS: Final = "holiday_policy"
 STEP_CONFIRM: Final = "confirm"
 #: The questions in the order they are asked; "zurück" goes one step up this list.
+#: Consultation:
 QUESTIONS: Final = (
     STEP_WEEKDAY,
     STEP_START_TIME,
@@ -85,10 +109,27 @@ QUESTIONS: Final = (
     STEP_HOLIDAYS,
 )
 STEPS: Final = (*QUESTIONS, STEP_CONFIRM)
+#: Network meetings: how often instead of time per case, deadline and quorum.
+NETWORK_QUESTIONS: Final = (
+    STEP_WEEKDAY,
+    STEP_RECURRENCE,
+    STEP_START_TIME,
+    STEP_DURATION,
+    STEP_PLACE,
+    STEP_REMINDERS,
+    STEP_HOLIDAYS,
+)
+NETWORK_STEPS: Final = (*NETWORK_QUESTIONS, STEP_CONFIRM)
 
 BACK_WORDS: Final = frozenset({"zurück", "zurueck", "back"})
 MAX_PLACE_LENGTH: Final = 200
 MAX_QUORUM: Final = 50
+MAX_INTERVAL_WEEKS: Final = 12
+"""Network meetings at most every twelve weeks (a quarter); rarer ones are single dates."""
+NO_TIME_PER_CASE: Final = timedelta(0)
+NO_DEADLINE: Final = DeadlineBefore(timedelta(0))
+NO_QUORUM: Final = 0
+"""The neutral values a network series stores for what only consultations have."""
 UPCOMING: Final = 4
 """How many meetings ``/termine`` and the confirmation list."""
 _LOOK_BACK: Final = timedelta(days=60)  # a date moved from the past into the future is seen
@@ -99,6 +140,53 @@ _SKIP_WORDS: Final = frozenset(
 _MOVE_WORDS: Final = frozenset(
     {"next_working_day", "verschieben", "nächster werktag", "move", "next working day"}
 )
+_WEEKLY_WORDS: Final = frozenset(
+    {"jede woche", "wöchentlich", "woechentlich", "einmal pro woche", "every week", "weekly"}
+)
+_FORTNIGHTLY_WORDS: Final = frozenset(
+    {
+        "alle zwei wochen",
+        "jede zweite woche",
+        "14-tägig",
+        "vierzehntägig",
+        "zweiwöchentlich",
+        "every other week",
+        "fortnightly",
+        "biweekly",
+    }
+)
+_NUMBER_WORDS: Final = {"zwei": 2, "drei": 3, "vier": 4, "two": 2, "three": 3, "four": 4}
+_EVERY_N_WEEKS = re.compile(
+    r"(?:alle|every) (\d{1,3}|[a-z]+) (?:wochen|weeks)(?: (?:am|on) (.+))?"
+)
+_EVERY_WEEKDAY = re.compile(r"(?:jeden|jede|every) (.+)")
+#: "jeden 2. Dienstag im Monat": the ordinal shown for each ``Monthly.nth``.
+NTH: Final = {
+    1: TextKey("network.nth_1"),
+    2: TextKey("network.nth_2"),
+    3: TextKey("network.nth_3"),
+    4: TextKey("network.nth_4"),
+    -1: TextKey("network.nth_last"),
+}
+
+
+def kind_of(data: dict[str, Any]) -> Kind:
+    """The kind of series a dialogue or button is about (consultation unless it says network)."""
+    return NETWORK if data.get("kind") == NETWORK else CONSULTATION
+
+
+def may_run(actor: Actor, team_id: int, kind: str) -> bool:
+    """Consultations are the coordination's; network meetings also the network worker's."""
+    return actor.can_run_network(team_id) if kind == NETWORK else actor.can_manage(team_id)
+
+
+def _questions(kind: str) -> tuple[str, ...]:
+    return NETWORK_QUESTIONS if kind == NETWORK else QUESTIONS
+
+
+def _steps(kind: str) -> tuple[str, ...]:
+    return NETWORK_STEPS if kind == NETWORK else STEPS
+
 
 # -- showing a series -----------------------------------------------------------------------
 
@@ -171,6 +259,18 @@ def _reminders_text(offsets: Sequence[timedelta], lang: str) -> Markup:
     return Markup(t(lang, "consultation.reminders_list", offsets=listed))
 
 
+def rhythm(series: Series, lang: str) -> str:
+    """How often a series meets: ``jeden Dienstag``, ``alle 2 Wochen am Dienstag``,
+    ``jeden 2. Dienstag im Monat``."""
+    weekday = _weekday_name(series.weekday, lang)
+    match series.recurrence:
+        case Monthly(nth=nth):
+            return t(lang, "network.rhythm_monthly", nth=NTH[nth], weekday=weekday)
+        case Weekly(interval_weeks=interval) if interval > 1:
+            return t(lang, "network.rhythm_every", weeks=interval, weekday=weekday)
+    return t(lang, "network.rhythm_weekly", weekday=weekday)
+
+
 def _summary(view: SeriesView, team: Team, lang: str) -> Markup:
     """The settings of a series, one line each."""
     series = view.series
@@ -179,6 +279,20 @@ def _summary(view: SeriesView, team: Team, lang: str) -> Markup:
         if series.holiday_policy == "next_working_day"
         else t(lang, "consultation.holidays_skip")
     )
+    if series.kind == NETWORK:
+        return Markup(
+            t(
+                lang,
+                "network.summary",
+                team=team.name,
+                rhythm=rhythm(series, lang),
+                start=_clock(series.start_time),
+                end=_clock(_end_time(series)),
+                place=view.place,
+                reminders=_reminders_text(view.offsets, lang),
+                holidays=Markup(holidays),
+            )
+        )
     return Markup(
         t(
             lang,
@@ -272,7 +386,7 @@ def _upcoming(
     if not meetings:
         lines.append(t(lang, "consultation.no_upcoming"))
     text = t(lang, "consultation.upcoming_header") + "\n" + "\n".join(lines)
-    if next_meeting is not None:
+    if next_meeting is not None and series.kind == CONSULTATION:
         deadline = submission_deadline(next_meeting, view.deadline)
         text += "\n\n" + t(
             lang,
@@ -313,15 +427,22 @@ def local_today(context: BotContext) -> date:
     return context.now.astimezone(context.services.settings.tz).date()
 
 
+def _recurrence(data: dict[str, Any]) -> Weekly | Monthly:
+    """The recurrence a network dialogue chose (weekly until it is answered)."""
+    if data.get("recurrence") == "monthly":
+        return monthly(int(data["monthly_nth"]))
+    return weekly(int(data.get("interval_weeks", 1)))
+
+
 def _draft(context: BotContext, data: dict[str, Any], state: str) -> Series:
     """The series as far as the dialogue has got; later answers take harmless defaults."""
     return Series(
-        kind="consultation",
+        kind=kind_of(data),
         weekday=int(data["weekday"]),
-        start_time=consultations.parse_time_text(str(data["start_time"])),
+        start_time=consultations.parse_time_text(str(data.get("start_time", "09:00"))),
         duration=timedelta(minutes=int(data.get("duration_minutes", 60))),
         tz=context.services.settings.tz,
-        recurrence=weekly(),
+        recurrence=_recurrence(data),
         state=state,
         start_date=local_today(context),
         holiday_policy=(
@@ -332,6 +453,16 @@ def _draft(context: BotContext, data: dict[str, Any], state: str) -> Series:
 
 def _view(context: BotContext, data: dict[str, Any], state: str) -> SeriesView:
     """Every answer of a finished dialogue as one view."""
+    offsets = tuple(timedelta(minutes=int(value)) for value in data["reminders"])
+    if kind_of(data) == NETWORK:
+        return SeriesView(
+            series=_draft(context, data, state),
+            place=str(data["place"]),
+            minutes_per_case=NO_TIME_PER_CASE,
+            deadline=NO_DEADLINE,
+            offsets=offsets,
+            quorum=NO_QUORUM,
+        )
     deadline = data["deadline"]
     return SeriesView(
         series=_draft(context, data, state),
@@ -342,12 +473,15 @@ def _view(context: BotContext, data: dict[str, Any], state: str) -> SeriesView:
             deadline_weekday=deadline["deadline_weekday"],
             deadline_minutes=int(deadline["deadline_minutes"]),
         ),
-        offsets=tuple(timedelta(minutes=int(value)) for value in data["reminders"]),
+        offsets=offsets,
         quorum=int(data["quorum"]),
     )
 
 
 def _validate(view: SeriesView) -> None:
+    if view.series.kind == NETWORK:
+        validate_series(view.series, offsets=view.offsets)
+        return
     validate_series(
         view.series,
         offsets=view.offsets,
@@ -413,6 +547,56 @@ def _parse_quorum(text: str, draft: Callable[[], Series]) -> dict[str, Any]:
     return {"quorum": quorum}
 
 
+def _parse_recurrence(text: str, draft: Callable[[], Series]) -> dict[str, Any]:
+    """``jede Woche`` / ``alle 2 Wochen`` / ``jeden 2. Dienstag im Monat`` (a weekday named
+    here replaces the one answered before)."""
+    if len(text) > MAX_INPUT_LENGTH:
+        raise InputError("schedule.bad_input_length", max=MAX_INPUT_LENGTH)
+    clean = " ".join(text.split()).casefold()
+    series = draft()
+    weekday = series.weekday
+    columns: dict[str, Any]
+    if clean in _WEEKLY_WORDS:
+        columns = {"recurrence": "weekly", "interval_weeks": 1}
+    elif clean in _FORTNIGHTLY_WORDS:
+        columns = {"recurrence": "weekly", "interval_weeks": 2}
+    elif (match := _EVERY_N_WEEKS.fullmatch(clean)) is not None:
+        count = match.group(1)
+        interval = int(count) if count.isdecimal() else _NUMBER_WORDS.get(count, 0)
+        if not 1 <= interval <= MAX_INTERVAL_WEEKS:
+            raise InputError("network.bad_interval", max=MAX_INTERVAL_WEEKS)
+        if match.group(2):
+            weekday = _weekday_in(match.group(2), text)
+        columns = {"recurrence": "weekly", "interval_weeks": interval}
+    elif (match := _EVERY_WEEKDAY.fullmatch(clean)) is not None and _is_weekday(match.group(1)):
+        weekday = parse_weekday(match.group(1))
+        columns = {"recurrence": "weekly", "interval_weeks": 1}
+    else:
+        try:
+            nth, weekday = parse_monthly_rule(text)
+        except InputError:
+            raise InputError("network.bad_recurrence", text=text.strip()) from None
+        columns = {"recurrence": "monthly", "monthly_nth": nth}
+    chosen = {**columns, "weekday": weekday}
+    validate_series(replace(series, weekday=weekday, recurrence=_recurrence(chosen)))
+    return chosen
+
+
+def _is_weekday(text: str) -> bool:
+    try:
+        parse_weekday(text)
+    except InputError:
+        return False
+    return True
+
+
+def _weekday_in(text: str, whole: str) -> int:
+    """The weekday after "am"; the whole answer is quoted if it is none."""
+    if not _is_weekday(text):
+        raise InputError("network.bad_recurrence", text=whole.strip())
+    return parse_weekday(text)
+
+
 def _parse_holidays(text: str, draft: Callable[[], Series]) -> dict[str, Any]:
     clean = " ".join(text.split()).casefold()
     if clean in _SKIP_WORDS:
@@ -424,6 +608,7 @@ def _parse_holidays(text: str, draft: Callable[[], Series]) -> dict[str, Any]:
 
 PARSERS: Final[dict[str, Parser]] = {
     STEP_WEEKDAY: _parse_weekday,
+    STEP_RECURRENCE: _parse_recurrence,
     STEP_START_TIME: _parse_start_time,
     STEP_DURATION: _parse_duration,
     STEP_PLACE: _parse_place,
@@ -435,17 +620,32 @@ PARSERS: Final[dict[str, Parser]] = {
 }
 
 
-def _question(context: BotContext, step: str, state: str) -> tuple[str, list[list[str]]]:
+def _question(
+    context: BotContext, step: str, state: str, data: dict[str, Any]
+) -> tuple[str, list[list[str]]]:
     """The question of a step and the answers offered as buttons (row by row)."""
     lang = context.lang
+    network = kind_of(data) == NETWORK
     match step:
         case "weekday":
             names = [_weekday_name(day, lang) for day in range(5)]
-            return tr(context, "consultation.ask_weekday"), [names[:3], names[3:]]
+            question = tr(
+                context, "network.ask_weekday" if network else "consultation.ask_weekday"
+            )
+            return question, [names[:3], names[3:]]
+        case "recurrence":
+            return tr(context, "network.ask_recurrence"), _recurrence_answers(
+                int(data["weekday"]), lang
+            )
         case "start_time":
-            return tr(context, "consultation.ask_start_time"), []
+            return tr(
+                context, "network.ask_start_time" if network else "consultation.ask_start_time"
+            ), []
         case "duration":
-            return tr(context, "consultation.ask_duration"), [
+            question = tr(
+                context, "network.ask_duration" if network else "consultation.ask_duration"
+            )
+            return question, [
                 [
                     tr(context, "consultation.answer_duration_60"),
                     tr(context, "consultation.answer_duration_90"),
@@ -453,7 +653,7 @@ def _question(context: BotContext, step: str, state: str) -> tuple[str, list[lis
                 ]
             ]
         case "place":
-            return tr(context, "consultation.ask_place"), []
+            return tr(context, "network.ask_place" if network else "consultation.ask_place"), []
         case "minutes_per_case":
             return tr(context, "consultation.ask_minutes_per_case"), [
                 [tr(context, "consultation.answer_minutes_per_case")]
@@ -477,6 +677,22 @@ def _question(context: BotContext, step: str, state: str) -> tuple[str, list[lis
                 [tr(context, "consultation.answer_holidays_move")],
             ]
     raise ValueError(step)
+
+
+def _recurrence_answers(weekday: int, lang: str) -> list[list[str]]:
+    """Weekly, every two weeks, and the nth weekday of the month, for the chosen weekday."""
+    day = _weekday_name(weekday, lang)
+
+    def monthly_on(nth: int) -> str:
+        return plain_text(t(lang, "network.rhythm_monthly", nth=NTH[nth], weekday=day))
+
+    return [
+        [plain_text(t(lang, "network.rhythm_weekly", weekday=day))],
+        [plain_text(t(lang, "network.rhythm_every", weeks=2, weekday=day))],
+        [monthly_on(1), monthly_on(2)],
+        [monthly_on(3), monthly_on(4)],
+        [monthly_on(-1)],
+    ]
 
 
 async def _ask(
@@ -512,13 +728,14 @@ async def _ask(
             [back],
         ]
     else:
-        question, answers = _question(context, step, state)
-        number = QUESTIONS.index(step) + 1
+        question, answers = _question(context, step, state, data)
+        questions = _questions(kind_of(data))
+        number = questions.index(step) + 1
         text = tr(
             context,
             "consultation.step",
             number=number,
-            total=len(QUESTIONS),
+            total=len(questions),
             question=Markup(question),
         )
         rows = [
@@ -545,13 +762,15 @@ async def _answer(update: Update, context: BotContext, dialog: Dialog, text: str
     """Take the answer to the current question; ask it again if the answer cannot be used."""
     data = dict(dialog.data)
     team_id = int(data["team_id"])
-    if not context.actor.can_manage(team_id):
+    kind = kind_of(data)
+    steps = _steps(kind)
+    if not may_run(context.actor, team_id, kind):
         await _end(update, context)
-        await reply(update, context, tr(context, "consultation.not_allowed"))
+        await reply(update, context, tr(context, _not_allowed(kind)))
         return
     if text.strip().casefold() in BACK_WORDS:
-        index = STEPS.index(dialog.step) if dialog.step in STEPS else 0
-        await _ask(update, context, data, STEPS[max(index - 1, 0)])
+        index = steps.index(dialog.step) if dialog.step in steps else 0
+        await _ask(update, context, data, steps[max(index - 1, 0)])
         return
     if dialog.step == STEP_CONFIRM:
         await reply(update, context, tr(context, "consultation.use_buttons"))
@@ -562,7 +781,12 @@ async def _answer(update: Update, context: BotContext, dialog: Dialog, text: str
     except InputError as error:
         await _ask(update, context, data, dialog.step, prefix=error_text(context, error))
         return
-    await _ask(update, context, data, STEPS[STEPS.index(dialog.step) + 1])
+    await _ask(update, context, data, steps[steps.index(dialog.step) + 1])
+
+
+def _not_allowed(kind: str) -> str:
+    """The key of the text that says who may set up this kind of series."""
+    return "network.not_allowed" if kind == NETWORK else "consultation.not_allowed"
 
 
 async def _end(update: Update, context: BotContext) -> None:
@@ -606,34 +830,97 @@ async def setup_series(update: Update, context: BotContext) -> None:
         not_allowed="consultation.not_allowed",
         action="beratung.team",
         prompt="consultation.choose_team",
-        then=_start,
+        then=_start_consultation,
     )
 
 
-async def _start(update: Update, context: BotContext, team: Team) -> None:
+async def setup_network(update: Update, context: BotContext) -> None:
+    """Start setting up (or replacing) a team's network meetings.
+
+    Like :func:`~bot.handlers.common.with_managed_team`, but the team's network workers may
+    do it as well as its coordination.
+    """
+    if not is_private(update):
+        await reply(update, context, tr(context, "common.private_only"))
+        return
+    teams = [
+        team
+        for team in await directory.teams(context.session)
+        if team.id is not None and context.actor.can_run_network(team.id)
+    ]
+    if not teams:
+        await reply(update, context, tr(context, "network.not_allowed"))
+    elif len(teams) == 1:
+        await _start_network(update, context, teams[0])
+    else:
+        await ask_team(
+            update, context, teams, action="netzwerktreffen.team", prompt="network.choose_team"
+        )
+
+
+async def _start_consultation(update: Update, context: BotContext, team: Team) -> None:
+    await _start(update, context, team, CONSULTATION)
+
+
+async def _start_network(update: Update, context: BotContext, team: Team) -> None:
+    await _start(update, context, team, NETWORK)
+
+
+async def _start(update: Update, context: BotContext, team: Team, kind: Kind) -> None:
     assert team.id is not None
-    intro = tr(context, "consultation.intro", team=team.name, total=len(QUESTIONS))
-    existing = await consultations.get_series(context.session, team_id=team.id)
-    if existing is not None:
+    network = kind == NETWORK
+    total = len(_questions(kind))
+    intro = tr(
+        context,
+        "network.intro" if network else "consultation.intro",
+        team=team.name,
+        total=total,
+    )
+    existing = await consultations.get_series(context.session, team_id=team.id, kind=kind)
+    if existing is not None and network:
+        state = await consultations.federal_state(context.session, team_id=team.id)
+        stored = consultations.to_domain(existing, tz=context.services.settings.tz, state=state)
+        intro += "\n" + tr(
+            context,
+            "network.intro_replaces",
+            rhythm=rhythm(stored, context.lang),
+            time=existing.start_time,
+        )
+    elif existing is not None:
         intro += "\n" + tr(
             context,
             "consultation.intro_replaces",
             weekday=_weekday_name(existing.weekday, context.lang),
             time=existing.start_time,
         )
-    await _ask(update, context, {"team_id": team.id}, STEP_WEEKDAY, prefix=intro)
+    await _ask(update, context, {"team_id": team.id, "kind": kind}, STEP_WEEKDAY, prefix=intro)
 
 
-async def on_team(update: Update, context: BotContext, button: Button) -> None:
-    """Team chosen: start the questions."""
+async def _on_team(
+    update: Update,
+    context: BotContext,
+    button: Button,
+    kind: Kind,
+    then: Callable[[Update, BotContext, Team], Awaitable[None]],
+) -> None:
     query = update.callback_query
     assert query is not None
     team = await directory.get_team(context.session, team_id=int(button.payload["team_id"]))
-    if team is None or team.id is None or not context.actor.can_manage(team.id):
-        await query.answer(tr(context, "consultation.not_allowed"), show_alert=True)
+    if team is None or team.id is None or not may_run(context.actor, team.id, kind):
+        await query.answer(tr(context, _not_allowed(kind)), show_alert=True)
         return
     await _close_keyboard(update, context, button)
-    await _start(update, context, team)
+    await then(update, context, team)
+
+
+async def on_team(update: Update, context: BotContext, button: Button) -> None:
+    """Team chosen for the consultation: start the questions."""
+    await _on_team(update, context, button, CONSULTATION, _start_consultation)
+
+
+async def on_network_team(update: Update, context: BotContext, button: Button) -> None:
+    """Team chosen for the network meetings: start the questions."""
+    await _on_team(update, context, button, NETWORK, _start_network)
 
 
 async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
@@ -684,9 +971,11 @@ async def on_save(update: Update, context: BotContext, button: Button) -> None:
         await query.answer(tr(context, "button.stale"), show_alert=True)
         return
     team_id = int(dialog.data["team_id"])
+    kind = kind_of(dialog.data)
+    network = kind == NETWORK
     team = await directory.get_team(context.session, team_id=team_id)
-    if team is None or not context.actor.can_manage(team_id):
-        await query.answer(tr(context, "consultation.not_allowed"), show_alert=True)
+    if team is None or not may_run(context.actor, team_id, kind):
+        await query.answer(tr(context, _not_allowed(kind)), show_alert=True)
         return
     state = await consultations.federal_state(context.session, team_id=team_id)
     view = _view(context, dialog.data, state)
@@ -718,13 +1007,22 @@ async def on_save(update: Update, context: BotContext, button: Button) -> None:
         action="consultation.series_saved",
         object_type="consultation_series",
         object_id=row.id,
-        details={"team_id": team_id, "replaced": replaced, "sequence": row.sequence},
+        details={
+            "team_id": team_id,
+            "kind": kind,
+            "replaced": replaced,
+            "sequence": row.sequence,
+        },
     )
     group_language = context.services.settings.bot_language
     announced = await notify_group(
         context,
         team=team,
-        key="consultation.announce_changed" if replaced else "consultation.announce_new",
+        key=(
+            ("network.announce_changed" if replaced else "network.announce_new")
+            if network
+            else ("consultation.announce_changed" if replaced else "consultation.announce_new")
+        ),
         overview=await _overview(context, team, row, group_language),
     )
     await consume(context, button)
@@ -760,12 +1058,16 @@ async def _visible_series(
         team_ids = {team.id for team in await directory.teams(context.session) if team.id}
     else:
         team_ids = context.actor.team_ids
-    found = await consultations.series_of_teams(context.session, team_ids=team_ids)
-    return list(found), "consultation.none_yet"
+    found = [
+        *await consultations.series_of_teams(context.session, team_ids=team_ids),
+        *await consultations.series_of_teams(context.session, team_ids=team_ids, kind=NETWORK),
+    ]
+    found.sort(key=lambda pair: (pair[0].name, pair[0].id or 0, pair[1].kind != CONSULTATION))
+    return found, "consultation.none_yet"
 
 
 async def show_dates(update: Update, context: BotContext) -> None:
-    """The series of my teams and their next dates."""
+    """The series of my teams (consultation, then network meetings) and their next dates."""
     found, why_none = await _visible_series(update, context)
     if not found:
         await reply(update, context, tr(context, why_none))
@@ -787,7 +1089,7 @@ def _describe(lang: str) -> Callable[[PlannedDate], str]:
 
 
 async def send_calendar(update: Update, context: BotContext) -> None:
-    """The series of my teams as iCalendar files, one per team."""
+    """The series of my teams as iCalendar files, one per series."""
     found, why_none = await _visible_series(update, context)
     if not found:
         await reply(update, context, tr(context, why_none))
@@ -796,32 +1098,44 @@ async def send_calendar(update: Update, context: BotContext) -> None:
     lang = context.lang
     for team, row in found:
         assert row.id is not None
+        network = row.kind == NETWORK
         view = await stored_view(context, row)
         exceptions = await consultations.exceptions(context.session, series_id=row.id)
-        content = series_to_ics(
-            view.series,
-            name=plain_text(t(lang, "consultation.ics_name", team=team.name)),
-            location=view.place,
-            cancelled=exceptions.cancelled,
-            moved=exceptions.moves,
-            pauses=exceptions.pauses,
-            uid_prefix=f"team-{team.id}-{row.kind}",
-            now=context.now,
-            description=plain_text(
+        description = (
+            ""
+            if network
+            else plain_text(
                 t(
                     lang,
                     "consultation.ics_description",
                     case=format_duration(view.minutes_per_case, lang),
                     deadline=_deadline_text(view.deadline, lang),
                 )
-            ),
+            )
+        )
+        name = t(lang, "network.ics_name" if network else "consultation.ics_name", team=team.name)
+        content = series_to_ics(
+            view.series,
+            name=plain_text(name),
+            location=view.place,
+            cancelled=exceptions.cancelled,
+            moved=exceptions.moves,
+            pauses=exceptions.pauses,
+            uid_prefix=f"team-{team.id}-{row.kind}",
+            now=context.now,
+            description=description,
             describe=_describe(lang),
             sequence=row.sequence,
         )
+        prefix = "netzwerktreffen" if network else "beratung"
         await context.bot.send_document(
             chat_id=chat_id,
-            document=InputFile(BytesIO(content), filename=f"beratung-{team.slug}.ics"),
-            caption=tr(context, "consultation.calendar_caption", team=team.name),
+            document=InputFile(BytesIO(content), filename=f"{prefix}-{team.slug}.ics"),
+            caption=tr(
+                context,
+                "network.calendar_caption" if network else "consultation.calendar_caption",
+                team=team.name,
+            ),
         )
 
 
@@ -829,6 +1143,7 @@ def handlers() -> list[BaseHandler]:
     """Handlers of this feature."""
     return [
         CommandHandler("beratung", setup_series),
+        CommandHandler("netzwerktreffen", setup_network),
         CommandHandler("termine", show_dates),
         CommandHandler("kalender", send_calendar),
     ]
@@ -836,6 +1151,7 @@ def handlers() -> list[BaseHandler]:
 
 BUTTONS: dict[str, ButtonAction] = {
     "beratung.team": on_team,
+    "netzwerktreffen.team": on_network_team,
     "beratung.answer": on_answer,
     "beratung.back": on_back,
     "beratung.save": on_save,

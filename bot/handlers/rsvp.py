@@ -14,7 +14,9 @@ answer.
 from __future__ import annotations
 
 import logging
+from typing import Final
 
+from sqlmodel import select
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
@@ -23,14 +25,25 @@ from bot import attendance
 from bot.consultations.schedule import next_occurrence
 from bot.handlers import consultation_changes
 from bot.handlers.common import consume, edit_or_send, is_group, managed_teams, reply, tr
-from bot.handlers.consultations import stored_view
+from bot.handlers.consultations import format_when, stored_view
 from bot.handlers.gate import ButtonAction
 from bot.i18n import Markup, TextKey, t
+from bot.notify import notify_group
 from bot.runtime import BotContext
 from bot.storage import audit, consultations, directory, meetings
-from bot.storage.models import Button, ConsultationSeries, OutboxMessage, RsvpAnswer, Team
+from bot.storage.models import (
+    AuditEntry,
+    Button,
+    ConsultationSeries,
+    OutboxMessage,
+    RsvpAnswer,
+    Team,
+)
 
 log = logging.getLogger(__name__)
+
+HELD_WITHOUT_QUORUM: Final = "meeting.held_without_quorum"
+"""Audit action of "Trotzdem stattfinden"; one entry per meeting."""
 
 
 # -- answering --------------------------------------------------------------------------------
@@ -195,24 +208,48 @@ async def _decision(
 
 
 async def on_hold(update: Update, context: BotContext, button: Button) -> None:
-    """ "Trotzdem stattfinden": recorded; every coordinator's warning buttons go stale."""
+    """ "Trotzdem stattfinden": recorded and told to the group once; the warning's buttons go
+    stale for every coordinator."""
     live = await _decision(update, context, button)
     if live is None:
         return
     assert live.meeting.id is not None and live.occurrence is not None
     await consume(context, button)
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="meeting.held_without_quorum",
-        object_type="meeting",
-        object_id=live.meeting.id,
-        details={"team_id": live.team.id},
-    )
+    if not await _held_already(context, live.meeting.id):
+        await audit.record(
+            context.session,
+            at=context.now,
+            actor_id=context.actor.telegram_id,
+            action=HELD_WITHOUT_QUORUM,
+            object_type="meeting",
+            object_id=live.meeting.id,
+            details={"team_id": live.team.id},
+        )
+        group_lang = context.services.settings.bot_language
+        await notify_group(
+            context,
+            team=live.team,
+            key="reminders.hold_announce",
+            when=format_when(live.occurrence.starts_at, live.tz, group_lang),
+        )
     await update.callback_query.answer()  # type: ignore[union-attr]
     meeting = attendance.heading(live, live.occurrence.starts_at, context.lang)
     await edit_or_send(update, context, tr(context, "reminders.hold_done", meeting=meeting))
+
+
+async def _held_already(context: BotContext, meeting_id: int) -> bool:
+    """Whether a coordinator already chose to hold this meeting (the audit log says so).
+
+    The first press makes the warning's buttons stale for every coordinator; the audit entry
+    keeps any other hold button of the same meeting (a later warning, a second coordinator's
+    own) from telling the group again. No column needed: the log is append-only anyway.
+    """
+    query = select(AuditEntry.id).where(
+        AuditEntry.action == HELD_WITHOUT_QUORUM,
+        AuditEntry.object_type == "meeting",
+        AuditEntry.object_id == str(meeting_id),
+    )
+    return (await context.session.exec(query)).first() is not None
 
 
 async def on_cancel(update: Update, context: BotContext, button: Button) -> None:

@@ -22,8 +22,9 @@ series is logged and does not keep the others from being reminded.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -32,7 +33,8 @@ from telegram.ext import JobQueue
 
 from bot import attendance
 from bot.consultations.reminders import PlannedReminder, plan_reminders
-from bot.consultations.schedule import Series, plan_dates
+from bot.consultations.schedule import Series, plan_dates, submission_deadline
+from bot.handlers.consultations import format_when
 from bot.i18n import t
 from bot.runtime import BotContext, Services
 from bot.storage import consultations, directory, interaction, meetings, outbox
@@ -43,6 +45,7 @@ from bot.storage.models import (
     ReminderStatus,
     Team,
 )
+from bot.topics import agenda, board, placement
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +144,7 @@ async def _remind_series(
                 status=ReminderStatus.DROPPED,
                 reason=entry.reason,
                 now=now,
+                previous_due_at=entry.previous_due_at,
             ):
                 log.warning(
                     "reminder of meeting %s (%d min before) due %s dropped: %s",
@@ -158,6 +162,7 @@ async def _remind_series(
             due_at=entry.due_at,
             status=status,
             now=now,
+            previous_due_at=entry.previous_due_at,
         ):
             continue
         await _send(session, services, team, row, meeting, entry, now=now)
@@ -170,6 +175,11 @@ async def _remind_series(
                 entry.due_at.isoformat(timespec="minutes"),
             )
     return queued
+
+
+def _moved_note(entry: PlannedReminder, tz: ZoneInfo, lang: str) -> str:
+    """ "Neuer Termin: Donnerstag, 26.11.2026, 09:00 Uhr. Der Termin wurde verschoben."."""
+    return t(lang, "reminders.moved", when=format_when(entry.occurrence.starts_at, tz, lang))
 
 
 async def _refresh_meetings(
@@ -226,7 +236,10 @@ async def _send(
     starts_at = entry.occurrence.starts_at
     late = entry.action == "send_late"
     counts = await attendance.tally(session, team_id=team.id, meeting_id=meeting.id)
-    key = f"reminder:{meeting.id}:{entry.offset_minutes}"
+    # The due time is part of the key: a meeting moved after its reminder went out is reminded
+    # again for the new time (the planner allows it once), and the outbox must take it.
+    key = f"reminder:{meeting.id}:{entry.offset_minutes}:{entry.due_at.astimezone(UTC):%Y%m%d%H%M}"
+    tz = services.settings.tz
     if team.chat_id is not None:
         group_lang: str = services.settings.bot_language
         markup = None
@@ -239,10 +252,15 @@ async def _send(
                 lang=group_lang,
                 now=now,
             )
+        text = attendance.group_text(live, starts_at, counts, group_lang, late=late)
+        if entry.moved:
+            text = f"{_moved_note(entry, tz, group_lang)}\n\n{text}"
+        if _carries_agenda(row, entry):
+            text += "\n\n" + await _agenda_text(session, services, live, entry, group_lang, now)
         message = await outbox.enqueue(
             session,
             chat_id=team.chat_id,
-            text=attendance.group_text(live, starts_at, counts, group_lang, late=late),
+            text=text,
             now=now,
             reply_markup=markup.to_dict() if markup else None,
             dedupe_key=key,
@@ -262,6 +280,8 @@ async def _send(
             now=now,
         )
         parts = [t(lang, "reminders.reminder", meeting=attendance.heading(live, starts_at, lang))]
+        if entry.moved:
+            parts.insert(0, _moved_note(entry, tz, lang))
         if late:
             parts.append(t(lang, "reminders.late"))
         parts.append(t(lang, "reminders.nudge"))
@@ -275,6 +295,39 @@ async def _send(
         )
     if entry.last:
         await _check_quorum(session, services, live, counts, row.quorum, entry, now=now)
+
+
+def _carries_agenda(row: ConsultationSeries, entry: PlannedReminder) -> bool:
+    """The consultation's day-before reminder (see :func:`bot.topics.agenda.agenda_offset`)."""
+    if row.kind != consultations.CONSULTATION:
+        return False
+    chosen = agenda.agenda_offset(consultations.offsets_of(row))
+    return chosen is not None and entry.offset_minutes == consultations.minutes(chosen)
+
+
+async def _agenda_text(
+    session: AsyncSession,
+    services: Services,
+    live: attendance.LiveMeeting,
+    entry: PlannedReminder,
+    lang: str,
+    now: datetime,
+) -> str:
+    """The group version of the meeting's agenda: codes and questions only."""
+    assert live.team.id is not None
+    tz = services.settings.tz
+    await placement.rehome_cancelled(session, team_id=live.team.id, tz=tz, now=now)
+    await placement.place_waiting(session, team_id=live.team.id, tz=tz, now=now)
+    found = await board.board_of(
+        session,
+        team=live.team,
+        meeting=live.meeting,
+        series=live.series,
+        occurrence=entry.occurrence,
+        deadline=submission_deadline(entry.occurrence, consultations.deadline_of(live.series)),
+        vault=services.vault,
+    )
+    return board.board_text(found, None, tz, lang, private=False, now=now)
 
 
 async def _check_quorum(

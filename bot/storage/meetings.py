@@ -3,6 +3,8 @@
 Rows that must exist once (a meeting per series date, a reminder per meeting and offset)
 are inserted with ``INSERT … ON CONFLICT DO NOTHING``: a parallel transaction that inserts
 the same row waits for the first one and then finds it taken, on PostgreSQL and SQLite alike.
+A reminder that is due again after its meeting moved is claimed by updating its row only
+where it still holds the old due time, which is the same guard for an existing row.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.consultations.reminders import LoggedReminder
 from bot.storage.models import (
     Meeting,
     MeetingStatus,
@@ -191,12 +194,32 @@ async def claim_reminder(
     status: ReminderStatus,
     reason: str = "",
     now: datetime,
+    previous_due_at: datetime | None = None,
 ) -> bool:
     """Record that a meeting's reminder at ``offset_minutes`` is handled; False if it was before.
 
     Call it in the transaction that queues the reminder: the reminder is queued if and only
     if this returns True, and the unique row makes that happen once.
+
+    Args:
+        previous_due_at: The due time the log holds for this reminder (handled before, and
+            due again because its meeting moved). The row is then taken over only if it
+            still holds that time: a parallel run that got there first changed it, so this
+            one finds nothing to update (on PostgreSQL the second ``UPDATE`` waits for the
+            first and re-reads the row; SQLite serialises writers).
     """
+    if previous_due_at is not None:
+        taken_over = await session.exec(
+            update(ReminderLog)
+            .where(
+                col(ReminderLog.meeting_id) == meeting_id,
+                col(ReminderLog.offset_minutes) == offset_minutes,
+                col(ReminderLog.due_at) == previous_due_at,
+            )
+            .values(due_at=due_at, status=status, reason=reason, handled_at=now)
+            .returning(col(ReminderLog.id))
+        )
+        return taken_over.first() is not None
     statement = (
         _insert(session)(ReminderLog)
         .values(
@@ -216,17 +239,24 @@ async def claim_reminder(
 
 async def reminder_log(
     session: AsyncSession, *, series_id: int, since: date
-) -> dict[tuple[date, int], str]:
+) -> dict[tuple[date, int], LoggedReminder]:
     """The handled reminders of a series' meetings from ``since`` on.
 
     Returns:
-        The status (``sent``, ``late``, ``dropped``) by original date and offset in minutes.
+        Status (``sent``, ``late``, ``dropped``) and due time by original date and offset in
+        minutes.
     """
     rows = await session.exec(
         select(
-            col(Meeting.original_date), col(ReminderLog.offset_minutes), col(ReminderLog.status)
+            col(Meeting.original_date),
+            col(ReminderLog.offset_minutes),
+            col(ReminderLog.status),
+            col(ReminderLog.due_at),
         )
         .join(Meeting, col(Meeting.id) == col(ReminderLog.meeting_id))
         .where(Meeting.series_id == series_id, col(Meeting.original_date) >= since)
     )
-    return {(day, offset): status for day, offset, status in rows}
+    return {
+        (day, offset): LoggedReminder(status=status, due_at=due_at)
+        for day, offset, status, due_at in rows
+    }

@@ -340,6 +340,8 @@ class Meeting(SQLModel, table=True):
     status: str = Field(default=MeetingStatus.PLANNED, max_length=16)
     rsvp_outbox_id: int | None = Field(default=None)
     created_at: datetime = _ts()
+    minutes_asked_at: datetime | None = _ts(default=None)
+    closed_at: datetime | None = _ts(default=None)
 
 
 class RsvpAnswer(StrEnum):
@@ -388,3 +390,81 @@ class ReminderLog(SQLModel, table=True):
     status: str = Field(max_length=16)
     reason: str = Field(default="", max_length=16)
     handled_at: datetime = _ts()
+
+
+class CaseCode(SQLModel, table=True):
+    """A case's pseudonymous code ("Linde-17"), unique per organisation; never derived from data.
+
+    A case keeps its code across topics: a follow-up topic points at the same code, so the
+    team speaks of "Linde-17" from the first consultation to the last. Only the member who
+    brought the case may bring follow-ups of it.
+    """
+
+    __tablename__ = "case_code"
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # indexed by the constraint
+    team_id: int = Field(foreign_key="team.id", index=True)
+    owner_id: int = Field(foreign_key="member.id", index=True)
+    code: str = Field(max_length=32)
+    created_at: datetime = _ts()
+
+
+class TopicStatus(StrEnum):
+    """Where a case topic stands."""
+
+    QUEUED = "queued"
+    DEFERRED = "deferred"
+    """Still on a meeting that ended; the minutes say it goes to the next date when closed."""
+    DISCUSSED = "discussed"
+    WITHDRAWN = "withdrawn"
+    DROPPED = "dropped"
+
+
+class CaseTopic(SQLModel, table=True):
+    """A pseudonymised case topic for a consultation; its free text is encrypted at rest.
+
+    The text columns hold Fernet tokens (:mod:`bot.crypto`), never plain text, and are set to
+    NULL by the retention job ``text_deleted_at``; code, dates, kind of help, urgency and
+    outcome category stay for statistics. ``meeting_id`` is the consultation whose agenda
+    holds the topic (NULL while the team has no date to put it on); ``position`` orders the
+    agenda after urgency.
+    """
+
+    __tablename__ = "case_topic"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_code.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    author_id: int = Field(foreign_key="member.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    position: int = Field(default=0)
+    status: str = Field(default=TopicStatus.QUEUED, max_length=16)
+    urgent: bool = Field(default=False)
+    help_kind: str = Field(default="offen", max_length=16)
+    question: str | None = Field(default=None, sa_type=Text)
+    situation: str | None = Field(default=None, sa_type=Text)
+    will: str | None = Field(default=None, sa_type=Text)
+    resources: str | None = Field(default=None, sa_type=Text)
+    tried: str | None = Field(default=None, sa_type=Text)
+    outcome: str | None = Field(default=None, max_length=24)
+    outcome_note: str | None = Field(default=None, sa_type=Text)
+    times_moved: int = Field(default=0)
+    submitted_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    closed_at: datetime | None = _ts(default=None)
+    text_deleted_at: datetime | None = _ts(default=None)
+
+
+class Attendance(SQLModel, table=True):
+    """Who came to a held meeting: taken from the answers, correctable by the coordinator."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")  # indexed by the constraint
+    member_id: int = Field(foreign_key="member.id", index=True)
+    present: bool
+    corrected_by: int | None = Field(default=None, sa_type=BigInteger)
+    updated_at: datetime = _ts()
