@@ -376,8 +376,10 @@ class ReminderLog(SQLModel, table=True):
     """A reminder of one meeting at one offset that was handled; the row makes it exactly-once.
 
     The row is inserted in the same transaction that queues the reminder in the outbox, and
-    the unique constraint refuses a second one, so a reminder is never handled twice, across
-    restarts and parallel runs alike. ``reason`` says why a reminder was dropped.
+    the unique constraint refuses a second one, so a reminder is handled once per due time,
+    across restarts and parallel runs alike. When the meeting moves after the reminder went
+    out, the row is claimed again for the new ``due_at`` (a conditional UPDATE on the old one).
+    ``reason`` says why a reminder was dropped.
     """
 
     __tablename__ = "reminder_log"
