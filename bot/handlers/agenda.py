@@ -10,6 +10,7 @@ rights and that the meeting has not begun.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
@@ -18,6 +19,8 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot import attendance
 from bot.handlers.common import (
     Choice,
+    ack,
+    alert,
     consume,
     edit_or_send,
     is_group,
@@ -27,7 +30,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.consultations import format_when
 from bot.handlers.gate import ButtonAction
-from bot.i18n import Markup, t
+from bot.i18n import Markup
 from bot.notify import notify_member
 from bot.runtime import BotContext
 from bot.storage import audit, consultations, directory, outbox, topics
@@ -141,21 +144,9 @@ async def _managed_team(update: Update, context: BotContext, team_id: int) -> Te
     """The team, if the presser manages it now (answers the press otherwise)."""
     team = await directory.get_team(context.session, team_id=team_id)
     if team is None or team.id is None or not context.actor.can_manage(team.id):
-        await _alert(update, context, "agenda.not_coordinator")
+        await alert(update, context, "agenda.not_coordinator")
         return None
     return team
-
-
-async def _alert(update: Update, context: BotContext, key: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer(tr(context, key), show_alert=True)
-
-
-async def _ack(update: Update) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
 
 
 async def on_post(update: Update, context: BotContext, button: Button) -> None:
@@ -164,11 +155,11 @@ async def on_post(update: Update, context: BotContext, button: Button) -> None:
     if team is None:
         return
     if team.chat_id is None:
-        await _alert(update, context, "agenda.no_group")
+        await alert(update, context, "agenda.no_group")
         return
     found = await _board(context, team)
     if found is None:
-        await _alert(update, context, "agenda.topic_gone")
+        await alert(update, context, "agenda.topic_gone")
         return
     language = context.services.settings.bot_language
     tz = context.services.settings.tz
@@ -185,9 +176,7 @@ async def on_post(update: Update, context: BotContext, button: Button) -> None:
         object_id=found.meeting.id or 0,
         details={"team_id": team.id, "topics": len(found.items)},
     )
-    query = update.callback_query
-    assert query is not None
-    await query.answer(tr(context, "agenda.posted"))
+    await ack(update, tr(context, "agenda.posted"))
 
 
 async def _edit_view(update: Update, context: BotContext, team: Team) -> None:
@@ -221,7 +210,7 @@ async def on_edit(update: Update, context: BotContext, button: Button) -> None:
     if team is None:
         return
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _edit_view(update, context, team)
 
 
@@ -231,7 +220,7 @@ async def on_done(update: Update, context: BotContext, button: Button) -> None:
     if team is None:
         return
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _show_private(update, context, team, edit=True)
 
 
@@ -261,10 +250,10 @@ async def _target(update: Update, context: BotContext, button: Button) -> _Targe
         or topic.meeting_id != int(button.payload["meeting_id"])
         or topic.meeting_id != found.meeting.id
     ):
-        await _alert(update, context, "agenda.topic_gone")
+        await alert(update, context, "agenda.topic_gone")
         return None
     if found.occurrence.starts_at <= context.now:
-        await _alert(update, context, "agenda.begun")
+        await alert(update, context, "agenda.begun")
         return None
     return _Target(team, topic, found)
 
@@ -277,12 +266,12 @@ async def _reorder(update: Update, context: BotContext, button: Button, step: in
     entries = [board.entry_of(topic) for topic in queued]
     order = agenda.move(entries, topic_id=target.topic.id or 0, step=step)
     if order == [entry.topic_id for entry in agenda.ordered(entries)]:
-        await _alert(update, context, "agenda.no_move")
+        await alert(update, context, "agenda.no_move")
         return
     by_id = {topic.id: topic for topic in queued}
     await topics.set_positions(context.session, ordered=[by_id[topic_id] for topic_id in order])
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _edit_view(update, context, target.team)
 
 
@@ -325,32 +314,43 @@ async def on_next(update: Update, context: BotContext, button: Button) -> None:
         done = tr(context, "agenda.moved_done", code=code, meeting=when)
     else:
         done = tr(context, "agenda.moved_nowhere", code=code)
-    if author is not None and author.telegram_id != context.actor.telegram_id:
-        if moved_to is not None:
-            author_when = format_when(moved_to.occurrence.starts_at, tz, author.language)
-            await notify_member(
-                context.session,
-                telegram_id=author.telegram_id,
-                language=author.language,
-                key="agenda.author_moved",
-                now=context.now,
-                code=code,
-                meeting=author_when,
-            )
-        else:
-            await notify_member(
-                context.session,
-                telegram_id=author.telegram_id,
-                language=author.language,
-                key="agenda.author_moved_nowhere",
-                now=context.now,
-                code=code,
-            )
+    if moved_to is not None:
+        await _tell_author(
+            context,
+            author,
+            "agenda.author_moved",
+            code=code,
+            meeting=lambda lang: format_when(moved_to.occurrence.starts_at, tz, lang),
+        )
+    else:
+        await _tell_author(context, author, "agenda.author_moved_nowhere", code=code)
     await consume(context, button)
-    query = update.callback_query
-    assert query is not None
-    await query.answer(done)
+    await ack(update, done)
     await _edit_view(update, context, target.team)
+
+
+async def _tell_author(
+    context: BotContext,
+    author: Member | None,
+    key: str,
+    *,
+    code: str,
+    meeting: Callable[[str], Markup] | None = None,
+) -> None:
+    """A private notice to the topic's author, unless the coordinator is the author."""
+    if author is None or author.telegram_id == context.actor.telegram_id:
+        return
+    values: dict[str, object] = {"code": code}
+    if meeting is not None:
+        values["meeting"] = meeting(author.language)
+    await notify_member(
+        context.session,
+        telegram_id=author.telegram_id,
+        language=author.language,
+        key=key,
+        now=context.now,
+        **values,
+    )
 
 
 async def on_drop(update: Update, context: BotContext, button: Button) -> None:
@@ -370,7 +370,7 @@ async def on_drop(update: Update, context: BotContext, button: Button) -> None:
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     markup = await keyboard(context, rows, chat_id=chat_id)
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     text = tr(
         context,
         "agenda.drop_confirm",
@@ -399,19 +399,9 @@ async def on_drop_yes(update: Update, context: BotContext, button: Button) -> No
         details={"meeting_id": target.found.meeting.id},
     )
     author = await context.session.get(Member, target.topic.author_id)
-    if author is not None and author.telegram_id != context.actor.telegram_id:
-        await notify_member(
-            context.session,
-            telegram_id=author.telegram_id,
-            language=author.language,
-            key="agenda.author_dropped",
-            now=context.now,
-            code=code,
-        )
+    await _tell_author(context, author, "agenda.author_dropped", code=code)
     await consume(context, button)
-    query = update.callback_query
-    assert query is not None
-    await query.answer(t(context.lang, "agenda.dropped_done", code=code))
+    await ack(update, tr(context, "agenda.dropped_done", code=code))
     await _edit_view(update, context, target.team)
 
 
@@ -421,7 +411,7 @@ async def on_drop_no(update: Update, context: BotContext, button: Button) -> Non
     if team is None:
         return
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _edit_view(update, context, team)
 
 

@@ -179,6 +179,20 @@ async def answer_button(update: Update, context: BotContext, key: str, **values:
         await query.answer(tr(context, key, **values), show_alert=False)
 
 
+async def alert(update: Update, context: BotContext, key: str, **values: object) -> None:
+    """Answer a button press with a notice the presser must close (a refusal, a problem)."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(tr(context, key, **values), show_alert=True)
+
+
+async def ack(update: Update, text: str | None = None) -> None:
+    """Answer a button press quietly (Telegram stops the button's spinner)."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text)
+
+
 async def edit_or_send(
     update: Update,
     context: BotContext,

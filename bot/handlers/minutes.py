@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot import attendance
-from bot.handlers.common import Choice, consume, edit_or_send, keyboard, reply, tr
+from bot.handlers.common import Choice, ack, alert, consume, edit_or_send, keyboard, reply, tr
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.i18n import Markup
 from bot.runtime import BotContext
@@ -49,18 +49,6 @@ NO_OUTCOME = "keine_angabe"
 NOTE_LIMIT = 500
 
 
-async def _alert(update: Update, context: BotContext, key: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer(tr(context, key), show_alert=True)
-
-
-async def _ack(update: Update) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-
-
 async def _live(
     update: Update | None, context: BotContext, meeting_id: int
 ) -> attendance.LiveMeeting | None:
@@ -79,7 +67,7 @@ async def _live(
         problem = "minutes.not_ended"
     if problem is not None:
         if update is not None and update.callback_query is not None:
-            await _alert(update, context, problem)
+            await alert(update, context, problem)
         elif update is not None:
             await reply(update, context, tr(context, problem))
         return None
@@ -99,7 +87,7 @@ async def _item(update: Update, context: BotContext, button: Button) -> _Item | 
         return None
     topic = await topics.get_topic(context.session, topic_id=int(button.payload["topic_id"]))
     if topic is None or topic.meeting_id != live.meeting.id or topic.status != TopicStatus.QUEUED:
-        await _alert(update, context, "minutes.topic_done")
+        await alert(update, context, "minutes.topic_done")
         return None
     return _Item(live, topic)
 
@@ -160,7 +148,7 @@ async def on_start(update: Update, context: BotContext, button: Button) -> None:
     if live is None:
         return
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _next_step(update, context, live)
 
 
@@ -180,7 +168,7 @@ async def on_discussed(update: Update, context: BotContext, button: Button) -> N
         [Choice(tr(context, "minutes.outcome_skip"), OUTCOME, {**payload, "outcome": NO_OUTCOME})]
     )
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _show(update, context, tr(context, "minutes.ask_outcome", code=code), rows, new=False)
 
 
@@ -191,7 +179,7 @@ async def on_outcome(update: Update, context: BotContext, button: Button) -> Non
         return
     outcome = str(button.payload["outcome"])
     if outcome not in (*OUTCOMES, NO_OUTCOME):
-        await _alert(update, context, "button.stale")
+        await alert(update, context, "button.stale")
         return
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     data = {"meeting_id": item.live.meeting.id, "topic_id": item.topic.id, "outcome": outcome}
@@ -206,7 +194,7 @@ async def on_outcome(update: Update, context: BotContext, button: Button) -> Non
     )
     author = await context.session.get(Member, item.topic.author_id)
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     rows = [[Choice(tr(context, "minutes.button_no_note"), NO_NOTE, data)]]
     text = tr(
         context,
@@ -254,7 +242,7 @@ async def on_no_note(update: Update, context: BotContext, button: Button) -> Non
         return
     await _record_discussed(context, item, str(button.payload["outcome"]), None)
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _next_step(update, context, item.live)
 
 
@@ -307,7 +295,7 @@ async def on_moved(update: Update, context: BotContext, button: Button) -> None:
     await topics.defer(context.session, topic=item.topic, now=context.now)
     await _audit_topic(context, item, "topic.deferred")
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _next_step(update, context, item.live)
 
 
@@ -321,7 +309,7 @@ async def on_withdrawn(update: Update, context: BotContext, button: Button) -> N
     )
     await _audit_topic(context, item, "topic.withdrawn")
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _next_step(update, context, item.live)
 
 
@@ -370,7 +358,7 @@ async def on_toggle(update: Update, context: BotContext, button: Button) -> None
         m.id for m, _roles in await directory.team_members(context.session, team_id=live.team.id)
     }
     if member_id not in roster:
-        await _alert(update, context, "minutes.not_in_team")
+        await alert(update, context, "minutes.not_in_team")
         return
     current = await minutes.attendance(context.session, meeting_id=live.meeting.id)
     await minutes.set_present(
@@ -382,7 +370,7 @@ async def on_toggle(update: Update, context: BotContext, button: Button) -> None
         now=context.now,
     )
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     await _attendance_step(update, context, live, new=False)
 
 
@@ -403,7 +391,7 @@ async def on_finish(update: Update, context: BotContext, button: Button) -> None
         actor_id=context.actor.telegram_id,
     )
     await consume(context, button)
-    await _ack(update)
+    await ack(update)
     assert summary is not None  # _live refused a closed meeting
     key = "minutes.closed" if live.team.chat_id is not None else "minutes.closed_no_group"
     await edit_or_send(

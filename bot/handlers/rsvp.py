@@ -24,7 +24,15 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot import attendance
 from bot.consultations.schedule import next_occurrence
 from bot.handlers import consultation_changes
-from bot.handlers.common import consume, edit_or_send, is_group, managed_teams, reply, tr
+from bot.handlers.common import (
+    alert,
+    consume,
+    edit_or_send,
+    is_group,
+    managed_teams,
+    reply,
+    tr,
+)
 from bot.handlers.consultations import format_when, stored_view
 from bot.handlers.gate import ButtonAction
 from bot.i18n import Markup, TextKey, t
@@ -59,14 +67,8 @@ async def _meeting(
         tz=context.services.settings.tz,
     )
     if live is None:
-        await _alert(update, context, "button.stale")
+        await alert(update, context, "button.stale")
     return live
-
-
-async def _alert(update: Update, context: BotContext, key: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer(tr(context, key), show_alert=True)
 
 
 async def _answer(update: Update, context: BotContext, button: Button, answer: RsvpAnswer) -> None:
@@ -84,13 +86,13 @@ async def _answer(update: Update, context: BotContext, button: Button, answer: R
         or team_id is None
         or not (context.actor.roles_in(team_id))
     ):
-        await _alert(update, context, "reminders.not_member")
+        await alert(update, context, "reminders.not_member")
         return
     if live.occurrence is None:
-        await _alert(update, context, "reminders.not_taking_place")
+        await alert(update, context, "reminders.not_taking_place")
         return
     if not live.open_for_answers(context.now):
-        await _alert(update, context, "reminders.started")
+        await alert(update, context, "reminders.started")
         return
     assert live.meeting.id is not None
     previous = await meetings.set_answer(
@@ -196,13 +198,13 @@ async def _decision(
     if live is None:
         return None
     if live.team.id is None or not context.actor.can_manage(live.team.id):
-        await _alert(update, context, "reminders.not_coordinator")
+        await alert(update, context, "reminders.not_coordinator")
         return None
     if live.occurrence is None:
-        await _alert(update, context, "reminders.not_taking_place")
+        await alert(update, context, "reminders.not_taking_place")
         return None
     if not live.open_for_answers(context.now):
-        await _alert(update, context, "reminders.begun")
+        await alert(update, context, "reminders.begun")
         return None
     return live
 

@@ -25,6 +25,7 @@ from bot.consultations.schedule import occurrences
 from bot.handlers import minutes as minutes_handlers
 from bot.i18n import t
 from bot.runtime import BotContext, Services
+from bot.scheduler import jobs
 from bot.storage import consultations, directory, interaction, meetings, minutes, outbox
 from bot.storage.models import ConsultationSeries, Meeting, Team
 from bot.topics import minutes as closing
@@ -49,14 +50,7 @@ async def run_minutes(context: BotContext) -> None:
 
 def schedule(job_queue: JobQueue[BotContext], *, first: float | None = None) -> None:
     """Put the repeating minutes job on the queue, replacing one of the same name."""
-    for job in job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        run_minutes,
-        interval=INTERVAL,
-        first=INTERVAL.total_seconds() if first is None else first,
-        name=JOB_NAME,
-    )
+    jobs.replace_repeating(job_queue, run_minutes, name=JOB_NAME, interval=INTERVAL, first=first)
 
 
 async def ask_and_close(services: Services) -> int:

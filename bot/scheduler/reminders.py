@@ -37,6 +37,7 @@ from bot.consultations.schedule import Series, plan_dates, submission_deadline
 from bot.handlers.consultations import format_when
 from bot.i18n import t
 from bot.runtime import BotContext, Services
+from bot.scheduler import jobs
 from bot.storage import consultations, directory, interaction, meetings, outbox
 from bot.storage.models import (
     ConsultationSeries,
@@ -63,14 +64,7 @@ async def run_reminders(context: BotContext) -> None:
 
 def schedule(job_queue: JobQueue[BotContext], *, first: float | None = None) -> None:
     """Put the repeating reminder job on the queue, replacing one of the same name."""
-    for job in job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        run_reminders,
-        interval=INTERVAL,
-        first=INTERVAL.total_seconds() if first is None else first,
-        name=JOB_NAME,
-    )
+    jobs.replace_repeating(job_queue, run_reminders, name=JOB_NAME, interval=INTERVAL, first=first)
 
 
 async def send_due_reminders(services: Services) -> int:
