@@ -92,6 +92,8 @@ def _key_argument(call: ast.Call) -> tuple[ast.expr | None, frozenset[str] | Non
         return call.args[1], _values(call, set())
     if name == "both" and call.args:
         return call.args[0], _values(call, set())
+    if name == "alert" and len(call.args) >= 3:  # bot.handlers.common.alert(update, context, key)
+        return call.args[2], _values(call, set())
     if name == "TextKey" and call.args:
         return call.args[0], frozenset()
     for keyword in call.keywords:
@@ -130,7 +132,8 @@ def _uses() -> Iterator[Use]:
                 continue
             argument, values = _key_argument(node)
             where = f"{path.relative_to(BOT.parent)}:{node.lineno}"
-            alert, combined = id(node) in alerts, _name(node.func) == "both"
+            alert = id(node) in alerts or _name(node.func) == "alert"
+            combined = _name(node.func) == "both"
             for key in _keys(argument, where):
                 yield Use(where, key, values, alert, combined)
             for plain in _plain_key_arguments(node):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -164,6 +165,16 @@ async def consume(context: BotContext, button: Button) -> None:
     await interaction.drop_batch(context.session, batch=button.batch)
 
 
+async def close_keyboard(update: Update, context: BotContext, button: Button) -> None:
+    """The question is answered: its buttons go stale and disappear."""
+    await consume(context, button)
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    with suppress(BadRequest):  # too old to edit, or already without buttons
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
 def command_args(update: Update) -> list[str]:
     """Words after the command, for handlers that take arguments."""
     message = update.effective_message
@@ -181,9 +192,14 @@ async def answer_button(update: Update, context: BotContext, key: str, **values:
 
 async def alert(update: Update, context: BotContext, key: str, **values: object) -> None:
     """Answer a button press with a notice the presser must close (a refusal, a problem)."""
+    await alert_text(update, tr(context, key, **values))
+
+
+async def alert_text(update: Update, text: str) -> None:
+    """:func:`alert` with a text that is already in the reader's language."""
     query = update.callback_query
     assert query is not None
-    await query.answer(tr(context, key, **values), show_alert=True)
+    await query.answer(text, show_alert=True)
 
 
 async def ack(update: Update, text: str | None = None) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
@@ -28,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
 from telegram import InputFile, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.access import Actor
@@ -63,6 +61,7 @@ from bot.consultations.schedule import (
 from bot.handlers.common import (
     Choice,
     ask_team,
+    close_keyboard,
     consume,
     edit_or_send,
     is_group,
@@ -812,16 +811,6 @@ async def _current_dialog(update: Update, context: BotContext, button: Button) -
     return dialog
 
 
-async def _close_keyboard(update: Update, context: BotContext, button: Button) -> None:
-    """The question is answered: its buttons go stale and disappear."""
-    await consume(context, button)
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    with suppress(BadRequest):  # too old to edit, or already without buttons
-        await query.edit_message_reply_markup(reply_markup=None)
-
-
 async def setup_series(update: Update, context: BotContext) -> None:
     """Start setting up (or replacing) a team's weekly consultation."""
     await with_managed_team(
@@ -909,7 +898,7 @@ async def _on_team(
     if team is None or team.id is None or not may_run(context.actor, team.id, kind):
         await query.answer(tr(context, _not_allowed(kind)), show_alert=True)
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await then(update, context, team)
 
 
@@ -936,7 +925,7 @@ async def on_answer(update: Update, context: BotContext, button: Button) -> None
     if dialog is None:
         await update.callback_query.answer(tr(context, "button.stale"), show_alert=True)  # type: ignore[union-attr]
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await _answer(update, context, dialog, str(button.payload["text"]))
 
 
@@ -946,7 +935,7 @@ async def on_back(update: Update, context: BotContext, button: Button) -> None:
     if dialog is None:
         await update.callback_query.answer(tr(context, "button.stale"), show_alert=True)  # type: ignore[union-attr]
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await _answer(update, context, dialog, "zurück")
 
 

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import html
 import logging
-from contextlib import suppress
 from datetime import datetime
 from typing import Any, Final
 
 from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.attendance import live_meeting
 from bot.crypto import InvalidToken, Vault
 from bot.handlers.common import (
     Choice,
+    alert,
+    alert_text,
+    close_keyboard,
     consume,
     edit_or_send,
     is_private,
@@ -108,22 +110,6 @@ async def _end(update: Update, context: BotContext) -> None:
     await interaction.clear_dialog(
         context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
     )
-
-
-async def _close_keyboard(update: Update, context: BotContext, button: Button) -> None:
-    """The question is answered: its buttons go stale and disappear."""
-    await consume(context, button)
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    with suppress(BadRequest):  # too old to edit, or already without buttons
-        await query.edit_message_reply_markup(reply_markup=None)
-
-
-async def _alert(update: Update, text: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer(text, show_alert=True)
 
 
 def _member_id(context: BotContext) -> int | None:
@@ -545,12 +531,12 @@ async def on_team(update: Update, context: BotContext, button: Button) -> None:
     """Team chosen: begin the dialogue."""
     team = await directory.get_team(context.session, team_id=int(button.payload["team_id"]))
     if team is None or team.id not in context.actor.team_ids:
-        await _alert(update, tr(context, "topics.left_team"))
+        await alert(update, context, "topics.left_team")
         return
     if context.services.vault is None:
-        await _alert(update, tr(context, "topics.no_key_short"))
+        await alert(update, context, "topics.no_key_short")
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await _begin(update, context, team)
 
 
@@ -575,10 +561,10 @@ async def _pressed(
     """The draft, its vault and team for a button press; answers stale presses itself."""
     dialog = await _current(update, context, button)
     if dialog is None:
-        await _alert(update, tr(context, "button.stale"))
+        await alert(update, context, "button.stale")
         return None
     data = dict(dialog.data)
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     found = await _draft_context(update, context, data)
     if found is None:
         return None
@@ -596,9 +582,9 @@ async def on_resume(update: Update, context: BotContext, button: Button) -> None
 async def on_restart(update: Update, context: BotContext, button: Button) -> None:
     """Throw the draft away and start anew."""
     if await _current(update, context, button) is None:
-        await _alert(update, tr(context, "button.stale"))
+        await alert(update, context, "button.stale")
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await _end(update, context)
     if context.services.vault is None:
         await reply(update, context, tr(context, "topics.no_key"))
@@ -688,7 +674,7 @@ async def on_back(update: Update, context: BotContext, button: Button) -> None:
 async def on_discard(update: Update, context: BotContext, button: Button) -> None:
     """Throw the draft away; nothing was stored."""
     if await _current(update, context, button) is None:
-        await _alert(update, tr(context, "button.stale"))
+        await alert(update, context, "button.stale")
         return
     await consume(context, button)
     await _end(update, context)
@@ -700,7 +686,7 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
     """Store the topic after checking team, case and every answer once more."""
     dialog = await _current(update, context, button)
     if dialog is None or dialog.step != STEP_CONFIRM:
-        await _alert(update, tr(context, "button.stale"))
+        await alert(update, context, "button.stale")
         return
     data = dict(dialog.data)
     await consume(context, button)
@@ -936,7 +922,7 @@ async def on_list_edit(update: Update, context: BotContext, button: Button) -> N
     """Which answer of a stored topic to change."""
     topic, why = await _own_open_topic(context, int(button.payload["topic_id"]))
     if topic is None:
-        await _alert(update, why)
+        await alert_text(update, why)
         return
     await consume(context, button)
     await update.callback_query.answer()  # type: ignore[union-attr]
@@ -1003,12 +989,12 @@ async def on_list_field(update: Update, context: BotContext, button: Button) -> 
     topic, why = await _own_open_topic(context, int(button.payload["topic_id"]))
     field = str(button.payload.get("field"))
     if topic is None or field not in intake.TEXT_FIELDS:
-        await _alert(update, why or tr(context, "button.stale"))
+        await alert_text(update, why or tr(context, "button.stale"))
         return
     if context.services.vault is None:
-        await _alert(update, tr(context, "topics.no_key_short"))
+        await alert(update, context, "topics.no_key_short")
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await _ask_edit(update, context, {"topic_id": topic.id, "field": field})
 
 
@@ -1100,9 +1086,9 @@ async def on_list_clear(update: Update, context: BotContext, button: Button) -> 
         or dialog.data.get("asked") != button.payload.get("asked")
         or dialog.step not in intake.SKIPPABLE
     ):
-        await _alert(update, tr(context, "button.stale"))
+        await alert(update, context, "button.stale")
         return
-    await _close_keyboard(update, context, button)
+    await close_keyboard(update, context, button)
     await _store_edit(update, context, dict(dialog.data), None, danger=False)
 
 
@@ -1110,7 +1096,7 @@ async def on_withdraw(update: Update, context: BotContext, button: Button) -> No
     """Ask before withdrawing a topic."""
     topic, why = await _own_open_topic(context, int(button.payload["topic_id"]))
     if topic is None:
-        await _alert(update, why)
+        await alert_text(update, why)
         return
     await consume(context, button)
     await update.callback_query.answer()  # type: ignore[union-attr]
@@ -1138,7 +1124,7 @@ async def on_withdraw_yes(update: Update, context: BotContext, button: Button) -
     """Withdraw the topic: it leaves the agenda; its text is deleted after the retention time."""
     topic, why = await _own_open_topic(context, int(button.payload["topic_id"]))
     if topic is None:
-        await _alert(update, why)
+        await alert_text(update, why)
         return
     assert topic.id is not None
     await consume(context, button)
