@@ -470,3 +470,12 @@ class Attendance(SQLModel, table=True):
     present: bool
     corrected_by: int | None = Field(default=None, sa_type=BigInteger)
     updated_at: datetime = _ts()
+
+
+# ── Network ideas (issue 6) ─────────────────────────────────────────────────────────────────
+
+
+# ── Map of offers (issue 6) ─────────────────────────────────────────────────────────────────
+
+
+# ── Social-space budget (issue 5) ───────────────────────────────────────────────────────────
