@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     privacy_commands.add_parser(
         "scan", help="Text von der Standardeingabe prüfen, Fundstellen als JSON ausgeben"
     )
+    from bot.offers.cli import add_commands as add_offer_commands
+
+    add_offer_commands(commands)
+    from bot.ideas.cli import add_commands as add_idea_commands
+
+    add_idea_commands(commands)
+    from bot.budget.cli import add_commands as add_budget_commands
+
+    add_budget_commands(commands)
     keys = commands.add_parser("keys", help="Schlüssel für die Verschlüsselung der Fallthemen")
     keys_commands = keys.add_subparsers(dest="keys_command", required=True)
     keys_commands.add_parser("new", help="neuen Schlüssel ausgeben")
@@ -85,6 +94,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "keys":
             return asyncio.run(_keys_rotate(settings))
+        if args.command == "offers":
+            from bot.offers.cli import run as run_offers
+
+            return asyncio.run(run_offers(settings, args, migrate=_migrate))
+        if args.command == "ideas":
+            from bot.ideas.cli import run as run_ideas
+
+            return asyncio.run(run_ideas(settings, args, migrate=_migrate))
+        if args.command == "budget":
+            from bot.budget.cli import run as run_budget
+
+            return asyncio.run(run_budget(settings, args, migrate=_migrate))
         if args.structure_command == "import":
             return asyncio.run(_structure_import(settings, args.file))
         return asyncio.run(_structure_show(settings))
@@ -208,6 +229,8 @@ async def _structure_import(settings: Settings, path: Path) -> int:
     try:
         async with db.transaction() as session:
             report = await import_structure(session, structure, now=SystemClock().now())
+    except StructureError as exc:  # e.g. a budget below what is already spent: rolled back
+        raise ConfigError(f"{path}: {exc}") from None
     finally:
         await db.dispose()
     print(report.summary())

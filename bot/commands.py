@@ -29,13 +29,37 @@ PRIVATE_COMMANDS = (
     "thema",
     "themen",
     "agenda",
+    "idee",
+    "ideen",
+    "angebote",
+    "angebot",
+    "ausgabe",
+    "antraege",
+    "freigeben",
+    "budget",
+    "buchungen",
+    "export",
+    "umbuchen",
     "einstellungen",
     "datenschutz",
     "meinedaten",
     "hilfe",
     "abbrechen",
 )
-GROUP_COMMANDS = ("verbinden", "team", "termine", "agenda", "kalender", "hilfe", "datenschutz")
+GROUP_COMMANDS = (
+    "verbinden",
+    "team",
+    "termine",
+    "agenda",
+    "kalender",
+    "idee",
+    "ideen",
+    "treffen",
+    "angebote",
+    "budget",
+    "hilfe",
+    "datenschutz",
+)
 
 
 def menu(commands: tuple[str, ...], language: str) -> list[BotCommand]:

@@ -15,12 +15,71 @@ from bot.storage.models import (
     CaseTopic,
     ConsultationSeries,
     Dialog,
+    Idea,
+    IdeaVote,
     Invite,
     Meeting,
     Membership,
     OutboxMessage,
+    SpendingRequest,
     Team,
 )
+
+
+async def _ideas_and_requests(session: AsyncSession, *, member_id: int) -> dict[str, Any]:
+    """Ideas I logged or am responsible for, my votes, my spending requests (all my own text)."""
+    ideas = await session.exec(
+        select(Idea, Team)
+        .join(Team, col(Team.id) == col(Idea.team_id))
+        .where(or_(Idea.author_id == member_id, Idea.responsible_id == member_id))
+        .order_by(col(Idea.created_at), col(Idea.id))
+    )
+    votes = await session.exec(
+        select(IdeaVote, Idea, Team)
+        .join(Idea, col(Idea.id) == col(IdeaVote.idea_id))
+        .join(Team, col(Team.id) == col(Idea.team_id))
+        .where(IdeaVote.member_id == member_id)
+        .order_by(col(IdeaVote.created_at))
+    )
+    requests = await session.exec(
+        select(SpendingRequest, Team)
+        .join(Team, col(Team.id) == col(SpendingRequest.team_id))
+        .where(SpendingRequest.requester_id == member_id)
+        .order_by(col(SpendingRequest.created_at), col(SpendingRequest.id))
+    )
+    return {
+        "ideas": [
+            {
+                "team": team.name,
+                "number": idea.number,
+                "text": idea.text,
+                "status": idea.status,
+                "mine": idea.author_id == member_id,
+                "responsible": idea.responsible_id == member_id,
+                "created_at": idea.created_at.isoformat(),
+            }
+            for idea, team in ideas
+        ],
+        "idea_votes": [
+            {"team": team.name, "number": idea.number, "at": vote.created_at.isoformat()}
+            for vote, idea, team in votes
+        ],
+        # Amounts in cents, as the ledger keeps them.
+        "spending_requests": [
+            {
+                "id": request.id,
+                "team": team.name,
+                "purpose": request.purpose,
+                "amount_cents": request.amount,
+                "approved_cents": request.approved,
+                "paid_cents": request.actual,
+                "status": request.status,
+                "reason": request.reason,
+                "created_at": request.created_at.isoformat(),
+            }
+            for request, team in requests
+        ],
+    }
 
 
 async def collect_personal_data(
@@ -132,6 +191,7 @@ async def collect_personal_data(
             }
             for topic, case, team, meeting in my_topics
         ],
+        **await _ideas_and_requests(session, member_id=member.id),
         "running_dialogues": [
             {"kind": dialog.kind, "step": dialog.step, "updated_at": dialog.updated_at.isoformat()}
             for dialog in dialogs

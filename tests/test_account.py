@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from bot.storage import directory
 from bot.storage.models import AuditEntry, Member
+from tests.auxil import ideas as ideas_auxil
 from tests.auxil import people
 from tests.auxil.builders import (
     TgChat,
@@ -84,13 +85,17 @@ async def test_help_for_member_has_no_coordinator_section(world: World, teams: D
     assert "Für die Koordination" not in text
     assert "/entfernen" not in text
     assert "Administrator" not in text
+    for command in ("/idee", "/ideen", "/angebote", "/ausgabe", "/antraege", "/budget"):
+        assert command in text
+    for command in ("/freigeben", "/umbuchen", "/export"):
+        assert command not in text
 
 
 async def test_help_for_coordinator_adds_team_management(world: World, teams: Directory) -> None:
     """Carla also gets /einladen, /entfernen and /verbinden, but no admin section."""
     text = await world.reply_text(people.COORDINATOR, "/help")
     assert "<b>Für die Koordination</b>" in text
-    for command in ("/einladen", "/entfernen", "/verbinden"):
+    for command in ("/einladen", "/entfernen", "/verbinden", "/freigeben", "/export"):
         assert command in text
     assert "Für Administrator:innen" not in text
 
@@ -109,6 +114,8 @@ async def test_help_in_group_is_about_the_group(world: World, teams: Directory) 
     assert member.startswith("<b>In der Teamgruppe</b>")
     assert "im privaten Chat" in member
     assert "/einstellungen" not in member
+    assert "/idee" in member and "/angebote" in member
+    assert "/ausgabe" not in member
     coordinator = await world.reply_text(people.COORDINATOR, "/hilfe", people.NORD_A_GROUP)
     assert "/verbinden" in coordinator
     assert "In der Teamgruppe" in coordinator
@@ -353,3 +360,27 @@ async def test_buttons_older_than_two_days_are_stale(world: World, teams: Direct
         "Dieser Knopf ist nicht mehr gültig. Bitte starten Sie den Befehl neu."
     )
     assert (await _member(world, people.CASEWORKER)).language == "de"
+
+
+async def test_my_data_holds_my_ideas_votes_and_spending_requests(
+    world: World, teams: Directory
+) -> None:
+    """Sven's file lists his idea, his 👍 and his spending request, and not Petra's idea."""
+    await ideas_auxil.bind_group(world)
+    await ideas_auxil.log_in_group(world, people.CASEWORKER, ideas_auxil.HOMEWORK)
+    await ideas_auxil.log_in_group(world, people.PROVIDER, ideas_auxil.COOKING)
+    listing = (await world.send(people.CASEWORKER, "/ideen", people.NORD_A_GROUP))[-1]
+    await world.press(people.CASEWORKER, listing, "#2")
+    request_id = await ideas_auxil.add_spending_request(
+        world, teams.nord_a, people.CASEWORKER, amount=12_550, purpose="Bälle für den Treff"
+    )
+
+    data = await _my_data(world, people.CASEWORKER)
+    assert [(i["number"], i["text"], i["mine"]) for i in data["ideas"]] == [
+        (1, ideas_auxil.HOMEWORK, True)
+    ]
+    assert [(v["team"], v["number"]) for v in data["idea_votes"]] == [("Sozialraumteam Nord A", 2)]
+    assert [
+        (r["id"], r["purpose"], r["amount_cents"], r["status"]) for r in data["spending_requests"]
+    ] == [(request_id, "Bälle für den Treff", 12_550, "requested")]
+    assert ideas_auxil.COOKING not in json.dumps(data, ensure_ascii=False)

@@ -30,6 +30,7 @@ from bot.i18n import (
     plain_text,
     t,
 )
+from bot.offers.fields import FIELDS as OFFER_FIELDS
 from bot.storage.invites import RedeemResult
 from bot.storage.models import Role
 from bot.topics import HELP_KINDS, OUTCOMES
@@ -46,6 +47,8 @@ EXPANSIONS: dict[str, list[str]] = {
     "invite.": [result.value for result in RedeemResult if result is not RedeemResult.OK],
     "agenda.help.": list(HELP_KINDS),
     "minutes.outcome.": list(OUTCOMES),
+    "offers.ask.": list(OFFER_FIELDS),
+    "offers.field.": list(OFFER_FIELDS),
 }
 
 #: Functions taking the key as ``key=`` whose other keyword arguments are not text values.

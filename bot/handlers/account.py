@@ -23,7 +23,12 @@ from bot.i18n import LANGUAGES, both
 from bot.personal_data import collect_personal_data
 from bot.runtime import BotContext
 from bot.storage import audit, interaction
-from bot.storage.models import Button
+from bot.storage.models import Button, Role
+
+
+def _decides_money(roles: frozenset[str]) -> bool:
+    """Coordinators approve up to their limit, the Fachbereichsleitung any amount in its region."""
+    return bool(roles & {Role.KOORDINATION, Role.FACHBEREICHSLEITUNG})
 
 
 async def show_help(update: Update, context: BotContext) -> None:
@@ -35,6 +40,12 @@ async def show_help(update: Update, context: BotContext) -> None:
     sections = [tr(context, "help.group" if is_group(update) else "help.member")]
     if actor.team_ids and not is_group(update):
         sections.append(tr(context, "help.topics"))
+    if actor.team_ids:
+        sections.extend(tr(context, key) for key in ("help.ideas", "help.offers"))
+    if actor.team_ids and not is_group(update):
+        sections.append(tr(context, "help.budget"))
+        if any(_decides_money(actor.roles_in(team_id)) for team_id in actor.team_ids):
+            sections.append(tr(context, "help.budget_deciders"))
     if actor.is_admin or any(actor.can_manage(team_id) for team_id in actor.team_ids):
         sections.append(tr(context, "help.coordinator"))
     if actor.is_admin:

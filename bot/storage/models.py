@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import UTCDateTime
@@ -475,7 +476,242 @@ class Attendance(SQLModel, table=True):
 # ── Network ideas (issue 6) ─────────────────────────────────────────────────────────────────
 
 
+class IdeaSession(SQLModel, table=True):
+    """A network meeting in the team's group while the bot collects "Idee:" messages.
+
+    ``meeting_id`` is the network-meeting date of that day, when the team has one.
+    ``ended_at`` is NULL while the meeting runs.
+    """
+
+    __tablename__ = "idea_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    started_by: int = Field(sa_type=BigInteger)
+    started_at: datetime = _ts()
+    ended_by: int | None = Field(default=None, sa_type=BigInteger)
+    ended_at: datetime | None = _ts(default=None)
+
+
+class Idea(SQLModel, table=True):
+    """An idea for a low-threshold offer, numbered per team ("Idee #12").
+
+    The text passed the privacy gate before it was stored; it names no families. ``origin``,
+    ``work_kind`` and ``target_group`` are NULL until somebody tags them; ``partners`` is a list
+    of vocabulary words (:mod:`bot.ideas`). ``drop_reason`` is kept only for dropped ideas.
+    """
+
+    __table_args__ = (UniqueConstraint("team_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id")  # indexed by the unique constraint
+    number: int
+    text: str = Field(sa_type=Text)
+    author_id: int = Field(foreign_key="member.id", index=True)
+    session_id: int | None = Field(default=None, foreign_key="idea_session.id", index=True)
+    origin: str | None = Field(default=None, max_length=16)
+    work_kind: str | None = Field(default=None, max_length=16)
+    target_group: str | None = Field(default=None, max_length=16)
+    partners: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="idea", max_length=16)
+    responsible_id: int | None = Field(default=None, foreign_key="member.id")
+    drop_reason: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class IdeaVote(SQLModel, table=True):
+    """One member's 👍 for one idea; pressing again takes it back (the row is deleted)."""
+
+    __tablename__ = "idea_vote"
+    __table_args__ = (UniqueConstraint("idea_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key="idea.id")  # indexed by the unique constraint
+    member_id: int = Field(foreign_key="member.id", index=True)
+    created_at: datetime = _ts()
+
+
+class IdeaStatusChange(SQLModel, table=True):
+    """One step of an idea's life; the yearly report asks which ideas ever got running."""
+
+    __tablename__ = "idea_status_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key="idea.id", index=True)
+    from_status: str = Field(max_length=16)
+    to_status: str = Field(max_length=16)
+    actor_id: int = Field(sa_type=BigInteger)
+    at: datetime = _ts()
+
+
 # ── Map of offers (issue 6) ─────────────────────────────────────────────────────────────────
 
 
+class Offer(SQLModel, table=True):
+    """An offer in a social space's map of offers (Ressourcenkarte): public, organisational data.
+
+    Place, phone and e-mail are the offer's organisational contact, public by nature; the
+    free texts (target group, description) pass the privacy gate like every other free text.
+    ``natural_key`` is the folded name and provider (:func:`bot.offers.search.natural_key`):
+    one offer per name and provider in a social space, so a CSV re-import updates it.
+    ``archived_at`` hides an offer from searches without losing its links.
+    """
+
+    __tablename__ = "offer"
+    __table_args__ = (UniqueConstraint("social_space_id", "natural_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    social_space_id: int = Field(foreign_key="social_space.id")  # indexed by the constraint
+    natural_key: str = Field(max_length=255)
+    name: str = Field(max_length=120)
+    provider: str = Field(max_length=120)
+    kind: str = Field(max_length=60)
+    target_group: str = Field(default="", max_length=200)
+    place: str = Field(default="", max_length=200)
+    times: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=32)
+    email: str = Field(default="", max_length=254)
+    description: str = Field(default="", sa_type=Text)
+    free_of_charge: bool | None = Field(default=None)
+    created_by: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _ts()
+    updated_by: int | None = Field(default=None, sa_type=BigInteger)
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(default=None)
+
+
+class IdeaOffer(SQLModel, table=True):
+    """An offer an idea is linked to (it grew from it, or builds on it): two ids."""
+
+    __tablename__ = "idea_offer"
+
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True, index=True)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
+
+
+class CaseTopicOffer(SQLModel, table=True):
+    """An offer named as a resource of a case topic: two ids, never text (the topic is sealed)."""
+
+    __tablename__ = "case_topic_offer"
+
+    topic_id: int = Field(foreign_key="case_topic.id", primary_key=True)
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True, index=True)
+    created_by: int = Field(sa_type=BigInteger)
+    created_at: datetime = _ts()
+
+
 # ── Social-space budget (issue 5) ───────────────────────────────────────────────────────────
+
+
+class BudgetYear(SQLModel, table=True):
+    """An organisation's budget year as the structure file sets it: the coordinators' limit.
+
+    Coordinators may approve requests up to ``coordinator_limit`` cents (0: not at all); the
+    Fachbereichsleitung approves any amount in its region.
+    """
+
+    __tablename__ = "budget_year"
+    __table_args__ = (UniqueConstraint("organisation_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # indexed by the constraint
+    year: int
+    coordinator_limit: int = Field(default=0, sa_type=BigInteger)
+    updated_at: datetime = _ts()
+
+
+class BudgetPot(SQLModel, table=True):
+    """Money of one social space (or, for the reserve, the organisation) in one year and category.
+
+    ``allocated``, ``committed`` and ``settled`` (cents) cache the sums of the pot's bookings
+    in ``budget_booking``; ``python -m bot budget verify`` recomputes them. The row is locked
+    (``SELECT … FOR UPDATE``) by every booking, so two approvals cannot both take the last
+    money. ``warned_percent`` is the highest use threshold (80, 100) already announced.
+    """
+
+    __tablename__ = "budget_pot"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "social_space_id", "year", "category"),
+        # NULLs never collide in the constraint above, so the reserve has its own index.
+        Index(
+            "ux_budget_pot_reserve",
+            "organisation_id",
+            "year",
+            "category",
+            unique=True,
+            sqlite_where=sql_text("social_space_id IS NULL"),
+            postgresql_where=sql_text("social_space_id IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # indexed by the constraint
+    social_space_id: int | None = Field(default=None, foreign_key="social_space.id", index=True)
+    year: int
+    category: str = Field(max_length=16)
+    allocated: int = Field(default=0, sa_type=BigInteger)
+    committed: int = Field(default=0, sa_type=BigInteger)
+    settled: int = Field(default=0, sa_type=BigInteger)
+    warned_percent: int = Field(default=0)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class SpendingRequest(SQLModel, table=True):
+    """A team member's request for money from a pot, and what became of it.
+
+    ``amount`` is what was asked, ``approved`` what was committed, ``actual`` what was paid;
+    ``claimed`` is a settlement above the approved amount that waits for a second approval.
+    ``idea_id`` points at the network idea (issue 6) the money is for, if any.
+    """
+
+    __tablename__ = "spending_request"
+    __table_args__ = (Index("ix_spending_request_status", "status", "pot_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    pot_id: int = Field(foreign_key="budget_pot.id", index=True)
+    requester_id: int = Field(foreign_key="member.id", index=True)
+    amount: int = Field(sa_type=BigInteger)
+    approved: int | None = Field(default=None, sa_type=BigInteger)
+    actual: int | None = Field(default=None, sa_type=BigInteger)
+    claimed: int | None = Field(default=None, sa_type=BigInteger)
+    purpose: str = Field(sa_type=Text)
+    idea_id: int | None = Field(default=None, foreign_key="idea.id", index=True)
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    provider_name: str | None = Field(default=None, max_length=200)
+    desired_date: date | None = Field(default=None)
+    status: str = Field(default="requested", max_length=16)
+    reason: str | None = Field(default=None, sa_type=Text)
+    decided_by: int | None = Field(default=None, foreign_key="member.id")
+    decided_at: datetime | None = _ts(default=None)
+    settled_at: datetime | None = _ts(default=None)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class BudgetBooking(SQLModel, table=True):
+    """One append-only ledger line: signed cent deltas of one pot, why, by whom and when.
+
+    ``counterpart_pot_id`` is the other side of a reallocation, reserve draw or carry-over;
+    ``actor_id`` is a Telegram id like the audit log's (``None`` for the command line).
+    """
+
+    __tablename__ = "budget_booking"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pot_id: int = Field(foreign_key="budget_pot.id", index=True)
+    kind: str = Field(max_length=16)
+    d_allocated: int = Field(default=0, sa_type=BigInteger)
+    d_committed: int = Field(default=0, sa_type=BigInteger)
+    d_settled: int = Field(default=0, sa_type=BigInteger)
+    request_id: int | None = Field(default=None, foreign_key="spending_request.id", index=True)
+    counterpart_pot_id: int | None = Field(default=None, foreign_key="budget_pot.id")
+    actor_id: int | None = Field(default=None, sa_type=BigInteger)
+    note: str = Field(default="", max_length=200)
+    at: datetime = _ts()
