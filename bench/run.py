@@ -4,7 +4,9 @@ The baseline is the cheapest thing the bot cannot avoid: one ``sendMessage`` rou
 the (fake, loopback) Bot API. Each scenario reports its cost per operation divided by that
 baseline, so the figures mean the same on a fast and on a slow machine. The privacy gate,
 which never calls the Bot API, is measured against a tokenisation pass over the same text
-(``bench/privacy.py``); ``bench/agenda.py`` prepares the team whose agenda is timed.
+(``bench/privacy.py``); ``bench/agenda.py`` prepares the team whose agenda is timed. The map
+of offers (``bench/offers.py``) and the budget (``bench/budget.py``) run in bots and databases
+of their own (``bench/harness.py``) and measure their own baselines in the same run.
 
 Run: ``make bench`` (or ``.venv/bin/python -m bench.run [--rounds N] [--out FILE]``).
 """
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from cryptography.fernet import Fernet  # noqa: E402
 from telegram import Update  # noqa: E402
 
-from bench import agenda, privacy  # noqa: E402
+from bench import agenda, budget, offers, privacy  # noqa: E402
 from bot.app import build_application, services_of, start_application, stop_application  # noqa: E402
 from bot.clock import FrozenClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -237,7 +239,11 @@ def _gate_report(gate: privacy.GateResult, base: float, rounds: int, per_round: 
 
 
 def _report(
-    result: dict[str, object], gate: privacy.GateResult, rounds: int, per_round: int
+    result: dict[str, object],
+    gate: privacy.GateResult,
+    rounds: int,
+    per_round: int,
+    sections: list[str] = [],  # noqa: B006 - read only
 ) -> str:
     medians: dict[str, float] = result["medians"]  # type: ignore[assignment]
     base: float = result["base"]  # type: ignore[assignment]
@@ -248,7 +254,9 @@ def _report(
         "baseline measured in the same run, never an absolute time. For the bot's requests the",
         "baseline is one `sendMessage` round trip to the loopback fake Bot API: lower is better;",
         "1.0 would mean the bot adds nothing to the unavoidable call. The privacy gate, which",
-        "never calls the Bot API, has a baseline of its own (see its section below).",
+        "never calls the Bot API, has a baseline of its own (see its section below); the map of",
+        "offers and the budget run in a bot of their own and report against its own round",
+        "trip and `/team`.",
         f"Median of {rounds} rounds × {per_round} operations, SQLite database on local disk.",
         "",
         "| scenario | ratio to baseline |",
@@ -289,6 +297,7 @@ def _report(
         "",
     ]
     lines += _gate_report(gate, base, rounds, per_round)
+    lines += sections
     return "\n".join(lines)
 
 
@@ -301,7 +310,9 @@ def main() -> None:
     args = parser.parse_args()
     result = asyncio.run(_measure(args.rounds, args.per_round))
     gate = privacy.measure(args.rounds, args.per_round)
-    report = _report(result, gate, args.rounds, args.per_round)
+    sections = offers.report(asyncio.run(offers.measure(args.rounds, args.per_round)))
+    sections += budget.report(asyncio.run(budget.measure(args.rounds, args.per_round)))
+    report = _report(result, gate, args.rounds, args.per_round, sections)
     args.out.write_text(report, encoding="utf-8")
     print(report)
 
