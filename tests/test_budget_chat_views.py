@@ -183,14 +183,20 @@ async def test_export_xlsx_and_csv_agree_with_the_ledger(world: World, bw: Budge
     assert "budget.exported" in await audit_actions(world)
 
 
-async def test_reallocate_between_pots(world: World, bw: BudgetWorld) -> None:
-    """Frieda moves 1.000 € from Netzwerk to Beratung; both pots and the ledger say so."""
+async def _move_between(world: World, source: str, target: str) -> None:
+    """Frieda's /umbuchen in Nord A up to the amount question, from ``source`` to ``target``."""
     sent = await world.send(LEAD, "/umbuchen")
     sent = await world.press(LEAD, sent[-1], "Friedrichsgabe / Harksheide-Nord")
     sent = await world.press(LEAD, sent[-1], "Zwischen zwei Töpfen")
     assert text_of(sent[-1]) == "Aus welchem Topf?"
-    sent = await world.press(LEAD, sent[-1], "Netzwerkarbeit")
-    sent = await world.press(LEAD, sent[-1], "Kollegiale Beratung")
+    sent = await world.press(LEAD, sent[-1], source)
+    sent = await world.press(LEAD, sent[-1], target)
+    assert text_of(sent[-1]).startswith("Wie viel")
+
+
+async def test_reallocate_between_pots(world: World, bw: BudgetWorld) -> None:
+    """Frieda moves 1.000 € from Netzwerk to Beratung; both pots and the ledger say so."""
+    await _move_between(world, "Netzwerkarbeit", "Kollegiale Beratung")
     sent = await world.send(LEAD, "1.000,00")
     assert text_of(sent[-1]).startswith(f"✅ Gebucht: {eur(100_000)} von Netzwerkarbeit 2026")
     assert (await figures(world, bw.netzwerk)).allocated == 1_148_000
@@ -199,14 +205,36 @@ async def test_reallocate_between_pots(world: World, bw: BudgetWorld) -> None:
 
 async def test_reallocating_more_than_is_free_is_refused(world: World, bw: BudgetWorld) -> None:
     """Moving more than FuA has left changes nothing and says why."""
-    sent = await world.send(LEAD, "/umbuchen")
-    sent = await world.press(LEAD, sent[-1], "Friedrichsgabe / Harksheide-Nord")
-    sent = await world.press(LEAD, sent[-1], "Zwischen zwei Töpfen")
-    sent = await world.press(LEAD, sent[-1], "FuA")
-    sent = await world.press(LEAD, sent[-1], "Netzwerkarbeit")
+    await _move_between(world, "FuA", "Netzwerkarbeit")
     text = await world.reply_text(LEAD, "5.000,00")
     assert text == "Dafür ist im Topf nicht genug frei. Es wurde nichts gebucht."
     assert (await figures(world, bw.fua)).allocated == 300_000
+
+
+async def test_ambiguous_move_amount_is_asked_back(world: World, bw: BudgetWorld) -> None:
+    """/umbuchen "1.000": two readings; an older question's button is stale, the new one books."""
+    await _move_between(world, "Netzwerkarbeit", "Kollegiale Beratung")
+    old = (await world.send(LEAD, "1.000"))[-1]
+    assert text_of(old).endswith(f"Meinten Sie {eur(100_000)} oder {eur(100)}?")
+    assert old.button_texts() == [eur(100_000), eur(100)]
+    new = (await world.send(LEAD, "2.000"))[-1]
+    await world.press(LEAD, old, eur(100))
+    assert world.last_callback_answer()["text"].startswith("Dieser Knopf ist nicht mehr gültig")
+    assert (await figures(world, bw.beratung)).allocated == 936_000
+    sent = await world.press(LEAD, new, eur(200_000))
+    assert text_of(sent[-1]).startswith(f"✅ Gebucht: {eur(200_000)} von Netzwerkarbeit 2026")
+    assert (await figures(world, bw.beratung)).allocated == 1_136_000
+
+
+async def test_ledger_and_export_refuse_a_bad_year(world: World, bw: BudgetWorld) -> None:
+    """/buchungen and /export with a year that is none answer how to write it, nothing more."""
+    for command, answer in (
+        ("/buchungen 1999", "Bitte so: /budget oder /budget 2025"),
+        ("/export 20x6", "Bitte so: /export oder /export 2025"),
+    ):
+        sent = await world.send(LEAD, command)
+        assert [text_of(message) for message in sent] == [answer]
+        assert not sent[-1].button_texts()
 
 
 async def test_draw_from_the_reserve_and_carry_over(world: World, bw: BudgetWorld) -> None:

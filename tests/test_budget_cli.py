@@ -17,7 +17,7 @@ from bot.budget import export, service
 from bot.cli import main
 from bot.storage import budget as store
 from bot.storage.db import Database
-from bot.storage.models import BudgetPot, Role, SocialSpace, Team
+from bot.storage.models import BudgetPot, Role, SocialSpace, SpendingRequest, Team
 from tests.auxil import people
 from tests.auxil.budget import LEAD, actor
 from tests.auxil.data import add_member
@@ -59,7 +59,7 @@ async def _spend(url: str) -> dict[str, int]:
                 session, team_id=team.id, pot_id=pot.id, requester_id=sven,
                 amount_cents=50_000, purpose="Elterncafé", now=NOW,
             )  # fmt: skip
-            assert isinstance(request, service.SpendingRequest) and request.id is not None
+            assert isinstance(request, SpendingRequest) and request.id is not None
         frieda, sven_actor = await actor(db, LEAD), await actor(db, people.CASEWORKER)
         async with db.transaction() as session:
             approved = await service.approve(

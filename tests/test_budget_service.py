@@ -10,9 +10,10 @@ from bot.budget import BookingKind, Category, RequestStatus, service
 from bot.storage import audit
 from bot.storage import budget as store
 from bot.storage.db import Database
-from bot.storage.models import Role
+from bot.storage.models import Role, SpendingRequest
 from tests.auxil import people
 from tests.auxil.budget import LEAD, LEAD_SUED, BudgetWorld, actor, request, seed_budget
+from tests.auxil.builders import TgUser
 from tests.auxil.data import add_member
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -45,6 +46,17 @@ async def _approve(
         )
 
 
+async def _settle(
+    db: Database, request_id: int, cents: int, who: TgUser = people.CASEWORKER
+) -> object:
+    """Settle as ``who`` (the requester Sven unless told) in a transaction of its own."""
+    settler = await actor(db, who)
+    async with db.transaction() as session:
+        return await service.settle(
+            session, request_id=request_id, actor=settler, actual_cents=cents, now=NOW
+        )
+
+
 async def test_request_approve_settle_lower_releases_difference(db: Database) -> None:
     """Request → approve commits → settle lower moves the paid part and frees the rest."""
     bw = await seed_budget(db, now=NOW)
@@ -55,11 +67,7 @@ async def test_request_approve_settle_lower_releases_difference(db: Database) ->
     assert result.request.status == RequestStatus.APPROVED
     assert result.pot.figures.committed == 50_000
     assert await _figures(db, bw.beratung) == (936_000, 50_000, 0, 886_000)
-    sven = await actor(db, people.CASEWORKER)
-    async with db.transaction() as session:
-        settled = await service.settle(
-            session, request_id=rid, actor=sven, actual_cents=42_000, now=NOW
-        )
+    settled = await _settle(db, rid, 42_000)
     assert isinstance(settled, service.Settled)
     assert settled.released == 8_000
     assert await _figures(db, bw.beratung) == (936_000, 0, 42_000, 894_000)
@@ -71,11 +79,7 @@ async def test_settle_higher_needs_new_approval(db: Database) -> None:
     bw = await seed_budget(db, now=NOW)
     rid = await request(db, bw, cents=10_000, now=NOW)
     await _approve(db, bw, rid)
-    sven = await actor(db, people.CASEWORKER)
-    async with db.transaction() as session:
-        claim = await service.settle(
-            session, request_id=rid, actor=sven, actual_cents=12_500, now=NOW
-        )
+    claim = await _settle(db, rid, 12_500)
     assert isinstance(claim, service.NeedsApproval)
     assert claim.extra == 2_500
     assert await _figures(db, bw.beratung) == (936_000, 10_000, 0, 926_000)
@@ -96,9 +100,8 @@ async def test_rejecting_extra_claim_keeps_approval(db: Database) -> None:
     bw = await seed_budget(db, now=NOW)
     rid = await request(db, bw, cents=10_000, now=NOW)
     await _approve(db, bw, rid)
-    sven, frieda = await actor(db, people.CASEWORKER), await actor(db, LEAD)
-    async with db.transaction() as session:
-        await service.settle(session, request_id=rid, actor=sven, actual_cents=15_000, now=NOW)
+    frieda = await actor(db, LEAD)
+    await _settle(db, rid, 15_000)
     async with db.transaction() as session:
         rejected = await service.reject(
             session, request_id=rid, approver=frieda, reason="Nicht abgesprochen", now=NOW
@@ -107,10 +110,7 @@ async def test_rejecting_extra_claim_keeps_approval(db: Database) -> None:
     assert rejected.extra
     assert rejected.request.status == RequestStatus.APPROVED
     assert rejected.request.claimed is None
-    async with db.transaction() as session:
-        settled = await service.settle(
-            session, request_id=rid, actor=sven, actual_cents=10_000, now=NOW
-        )
+    settled = await _settle(db, rid, 10_000)
     assert isinstance(settled, service.Settled)
     assert await _verify(db) == []
 
@@ -161,7 +161,7 @@ async def test_four_eyes_and_coordinator_limit(db: Database) -> None:
             purpose="Eigener Antrag",
             now=NOW,
         )
-    assert isinstance(own, service.SpendingRequest)
+    assert isinstance(own, SpendingRequest)
     assert own.id is not None
     assert await _approve(db, bw, own.id, people.COORDINATOR) == service.Refused("own_request")
     big = await request(db, bw, cents=25_001, now=NOW)

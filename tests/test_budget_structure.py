@@ -12,7 +12,7 @@ from bot.budget import BookingKind, service
 from bot.storage import audit
 from bot.storage import budget as store
 from bot.storage.db import Database
-from bot.storage.models import BudgetPot, Role
+from bot.storage.models import BudgetPot, Role, SpendingRequest
 from bot.structure import (
     BudgetPotSpec,
     StructureError,
@@ -213,7 +213,7 @@ async def test_import_refuses_cut_below_spent_and_keeps_nothing(db: Database) ->
             session, team_id=1, pot_id=pot_id, requester_id=member, amount_cents=20_000,
             purpose="Material", now=NOW,
         )  # fmt: skip
-        assert isinstance(created, service.SpendingRequest)
+        assert isinstance(created, SpendingRequest)
     from tests.auxil.budget import actor
 
     carla = await actor(db, people.COORDINATOR)

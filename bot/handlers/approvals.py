@@ -16,10 +16,11 @@ group and the Fachbereichsleitung are told (outbox, same transaction).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any, Final
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler
 
@@ -29,6 +30,7 @@ from bot.handlers.common import (
     Choice,
     ack,
     alert,
+    chat_id_of,
     close_keyboard,
     consume,
     edit_or_send,
@@ -40,7 +42,6 @@ from bot.handlers.common import (
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.handlers.spending import (
     amount_problem,
-    chat_id_of,
     gated_text,
     money,
     pot_text,
@@ -100,11 +101,6 @@ async def drop_markup(update: Update) -> None:
     if query is not None:
         with suppress(BadRequest):
             await query.edit_message_reply_markup(reply_markup=None)
-
-
-def _extra(request: SpendingRequest) -> bool:
-    """An approved request with a settlement above its approval waiting for a decision."""
-    return request.status == RequestStatus.APPROVED and request.claimed is not None
 
 
 # -- the queue -------------------------------------------------------------------------------
@@ -293,7 +289,7 @@ async def _offer_choices(update: Update, context: BotContext, shortfall: budget.
     request = shortfall.request
     payload: dict[str, Any] = {"request_id": request.id}
     rows: list[list[Choice]] = []
-    if not _extra(request) and shortfall.available > 0:
+    if not budget.is_extra_claim(request) and shortfall.available > 0:
         rows.append(
             [
                 Choice(
@@ -375,7 +371,7 @@ async def _why_not_decide(context: BotContext, request_id: int) -> str | None:
     request = await _request(context, request_id)
     if request is None:
         return refusal_key("gone")
-    if request.status != RequestStatus.REQUESTED and not _extra(request):
+    if not budget.waits_for_decision(request):
         return refusal_key("not_pending")
     member = context.actor.member
     if member is not None and request.requester_id == member.id:
@@ -415,47 +411,33 @@ async def _ask_typed(
     )
     request = await _request(context, request_id)
     assert request is not None
+    markup: InlineKeyboardMarkup | None = None
     if options:
+        text, markup = await ambiguity_prompt(
+            context, options, action=f"{kind}.pick", asked=asked, chat_id=chat_id
+        )
+    elif kind == REASON_KIND:
+        requester = await context.session.get(Member, request.requester_id)
         text = tr(
             context,
-            "budget.ambiguous",
-            first=money(context, options[0]),
-            second=money(context, options[1]),
+            "budget.ask_reason",
+            number=request_id,
+            requester=requester.display_name if requester is not None else "?",
         )
-        markup = await keyboard(
+    elif kind == LOWER_KIND:
+        text = tr(
             context,
-            [
-                [
-                    Choice(money(context, cents), f"{kind}.pick", {"asked": asked, "cents": cents})
-                    for cents in options
-                ]
-            ],
-            chat_id=chat_id,
+            "budget.ask_lower",
+            number=request_id,
+            amount=money(context, request.amount),
         )
     else:
-        markup = None
-        if kind == REASON_KIND:
-            requester = await context.session.get(Member, request.requester_id)
-            text = tr(
-                context,
-                "budget.ask_reason",
-                number=request_id,
-                requester=requester.display_name if requester is not None else "?",
-            )
-        elif kind == LOWER_KIND:
-            text = tr(
-                context,
-                "budget.ask_lower",
-                number=request_id,
-                amount=money(context, request.amount),
-            )
-        else:
-            text = tr(
-                context,
-                "budget.ask_actual",
-                number=request_id,
-                amount=money(context, request.approved or 0),
-            )
+        text = tr(
+            context,
+            "budget.ask_actual",
+            number=request_id,
+            amount=money(context, request.approved or 0),
+        )
     if prefix:
         text = f"{prefix}\n\n{text}"
     await reply(update, context, text, keyboard=markup)
@@ -467,26 +449,25 @@ async def _end(update: Update, context: BotContext) -> None:
     )
 
 
-async def on_reject(update: Update, context: BotContext, button: Button) -> None:
-    """Reject: first the reason, which goes to the requester."""
+async def _ask_decider(update: Update, context: BotContext, button: Button, kind: str) -> None:
+    """A decision that needs typing (reason, amount): only if the presser may decide now."""
     request_id = _request_id(button)
     why = await _why_not_decide(context, request_id) if request_id is not None else None
     if request_id is None or why is not None:
         await alert(update, context, why or "button.stale")
         return
     await close_keyboard(update, context, button)
-    await _ask_typed(update, context, kind=REASON_KIND, request_id=request_id)
+    await _ask_typed(update, context, kind=kind, request_id=request_id)
+
+
+async def on_reject(update: Update, context: BotContext, button: Button) -> None:
+    """Reject: first the reason, which goes to the requester."""
+    await _ask_decider(update, context, button, REASON_KIND)
 
 
 async def on_other(update: Update, context: BotContext, button: Button) -> None:
     """Approve a different (lower) amount: ask for it."""
-    request_id = _request_id(button)
-    why = await _why_not_decide(context, request_id) if request_id is not None else None
-    if request_id is None or why is not None:
-        await alert(update, context, why or "button.stale")
-        return
-    await close_keyboard(update, context, button)
-    await _ask_typed(update, context, kind=LOWER_KIND, request_id=request_id)
+    await _ask_decider(update, context, button, LOWER_KIND)
 
 
 async def on_reason(update: Update, context: BotContext, dialog: Dialog) -> None:
@@ -576,6 +557,46 @@ async def _typed_amount(
     return parsed.cents
 
 
+async def ambiguity_prompt(
+    context: BotContext, options: Sequence[int], *, action: str, asked: int, chat_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Did you mean 250,50 € or 25.050,00 €?" with one button per reading.
+
+    Shared by every amount dialogue of the budget (lower approval, settling, ``/umbuchen``);
+    ``asked`` goes into the buttons so :func:`picked_amount` refuses an older question's.
+    """
+    text = tr(
+        context,
+        "budget.ambiguous",
+        first=money(context, options[0]),
+        second=money(context, options[1]),
+    )
+    row = [
+        Choice(money(context, cents), action, {"asked": asked, "cents": cents})
+        for cents in options
+    ]
+    return text, await keyboard(context, [row], chat_id=chat_id)
+
+
+async def picked_amount(
+    update: Update, context: BotContext, button: Button, *, kind: str
+) -> tuple[Dialog, int] | None:
+    """The open ``kind`` dialogue and the reading pressed, if the button answers its question."""
+    dialog = await interaction.get_dialog(
+        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id_of(update)
+    )
+    cents = button.payload.get("cents")
+    if (
+        dialog is None
+        or dialog.kind != kind
+        or dialog.data.get("asked") != button.payload.get("asked")
+        or not isinstance(cents, int)
+        or cents not in (dialog.data.get("options") or [])
+    ):
+        return None
+    return dialog, cents
+
+
 async def on_lower_text(update: Update, context: BotContext, dialog: Dialog) -> None:
     """The typed lower amount to approve."""
     cents = await _typed_amount(update, context, dialog)
@@ -601,20 +622,12 @@ async def _approve_typed(update: Update, context: BotContext, dialog: Dialog, ce
 
 async def on_pick(update: Update, context: BotContext, button: Button) -> None:
     """One reading of an ambiguous amount in the lower-amount or settle dialogue."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id_of(update)
-    )
     kind = button.action.removesuffix(".pick")
-    cents = button.payload.get("cents")
-    if (
-        dialog is None
-        or dialog.kind != kind
-        or dialog.data.get("asked") != button.payload.get("asked")
-        or not isinstance(cents, int)
-        or cents not in (dialog.data.get("options") or [])
-    ):
+    picked = await picked_amount(update, context, button, kind=kind)
+    if picked is None:
         await alert(update, context, "button.stale")
         return
+    dialog, cents = picked
     await close_keyboard(update, context, button)
     if kind == LOWER_KIND:
         await _approve_typed(update, context, dialog, cents)

@@ -30,11 +30,12 @@ from bot.budget import BookingKind
 from bot.budget import export as exports
 from bot.budget import service as budget
 from bot.budget.chart import ChartBar, ChartTexts, render_chart
-from bot.handlers.approvals import refusal_key, warn_thresholds
+from bot.handlers.approvals import ambiguity_prompt, picked_amount, refusal_key, warn_thresholds
 from bot.handlers.common import (
     Choice,
     ack,
     alert,
+    chat_id_of,
     close_keyboard,
     command_args,
     consume,
@@ -49,7 +50,6 @@ from bot.handlers.gate import ButtonAction, DialogStep
 from bot.handlers.spending import (
     amount_problem,
     category_label,
-    chat_id_of,
     money,
     pot_label,
     private_only,
@@ -165,6 +165,19 @@ def _year_argument(update: Update, context: BotContext) -> int | None:
     if len(args) == 1 and args[0].isdigit() and FIRST_YEAR <= int(args[0]) <= LAST_YEAR:
         return int(args[0])
     return None
+
+
+async def _private_year(
+    update: Update, context: BotContext, command: str, bad_year: TextKey
+) -> int | None:
+    """The year of a private-only command; otherwise says why not and returns None."""
+    if not is_private(update):
+        await private_only(update, context, command)
+        return None
+    year = _year_argument(update, context)
+    if year is None:
+        await reply(update, context, tr(context, bad_year))
+    return year
 
 
 # -- /budget ---------------------------------------------------------------------------------
@@ -301,12 +314,8 @@ async def _ask_pot(update: Update, context: BotContext, year: int) -> None:
 
 async def show_ledger(update: Update, context: BotContext) -> None:
     """Which pot's bookings to show."""
-    if not is_private(update):
-        await private_only(update, context, "/buchungen")
-        return
-    year = _year_argument(update, context)
+    year = await _private_year(update, context, "/buchungen", TextKey("budget.bad_year"))
     if year is None:
-        await reply(update, context, tr(context, "budget.bad_year"))
         return
     await _ask_pot(update, context, year)
 
@@ -410,12 +419,8 @@ def _changes(context: BotContext, entry: Any) -> str:
 
 async def export(update: Update, context: BotContext) -> None:
     """XLSX and CSV of a year, for coordinators and the Fachbereichsleitung (their region)."""
-    if not is_private(update):
-        await private_only(update, context, "/export")
-        return
-    year = _year_argument(update, context)
+    year = await _private_year(update, context, "/export", TextKey("budget.bad_year_export"))
     if year is None:
-        await reply(update, context, tr(context, "budget.bad_year_export"))
         return
     view = await view_of(context)
     if not view.organisation_ids:  # only region-wide viewers (and administrators) export
@@ -568,6 +573,27 @@ async def on_move_space(update: Update, context: BotContext, button: Button) -> 
     )
 
 
+def _pot_choices(
+    context: BotContext, pots: Sequence[budget.PotView], action: str, payload: dict[str, Any]
+) -> list[list[Choice]]:
+    """One button per pot ("Beratung: 1.200,00 € frei"), the pot's id added to ``payload``."""
+    return [
+        [
+            Choice(
+                tr(
+                    context,
+                    "budget.pot_button",
+                    category=category_label(context, pot.category),
+                    available=money(context, pot.figures.available),
+                ),
+                action,
+                {**payload, "pot_id": pot.id},
+            )
+        ]
+        for pot in pots
+    ]
+
+
 async def on_move_kind(update: Update, context: BotContext, button: Button) -> None:
     """Kind chosen: the source pot (between, carry) or the target pot (reserve)."""
     space_id, year = int(button.payload["space_id"]), int(button.payload["year"])
@@ -578,21 +604,7 @@ async def on_move_kind(update: Update, context: BotContext, button: Button) -> N
         return
     await close_keyboard(update, context, button)
     payload = {"space_id": space_id, "year": year, "kind": kind}
-    rows = [
-        [
-            Choice(
-                tr(
-                    context,
-                    "budget.pot_button",
-                    category=category_label(context, pot.category),
-                    available=money(context, pot.figures.available),
-                ),
-                "umbuchen.first",
-                {**payload, "pot_id": pot.id},
-            )
-        ]
-        for pot in pots
-    ]
+    rows = _pot_choices(context, pots, "umbuchen.first", payload)
     key = "budget.move_to" if kind == "reserve" else "budget.move_from"
     markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await reply(update, context, tr(context, key), keyboard=markup)
@@ -610,22 +622,8 @@ async def on_move_first(update: Update, context: BotContext, button: Button) -> 
     data: dict[str, Any] = {"space_id": space_id, "year": year, "kind": kind}
     if kind == "between":
         data["from_pot_id"] = pot_id
-        rows = [
-            [
-                Choice(
-                    tr(
-                        context,
-                        "budget.pot_button",
-                        category=category_label(context, pot.category),
-                        available=money(context, pot.figures.available),
-                    ),
-                    "umbuchen.second",
-                    {**data, "pot_id": pot.id},
-                )
-            ]
-            for pot in pots
-            if pot.id != pot_id
-        ]
+        others = [pot for pot in pots if pot.id != pot_id]
+        rows = _pot_choices(context, others, "umbuchen.second", data)
         markup = await keyboard(context, rows, chat_id=chat_id_of(update))
         await reply(update, context, tr(context, "budget.move_to"), keyboard=markup)
         return
@@ -672,24 +670,11 @@ async def _ask_move_amount(
     markup = None
     options = data.get("options")
     if options:
-        text = tr(
+        text, markup = await ambiguity_prompt(
             context,
-            "budget.ambiguous",
-            first=money(context, int(options[0])),
-            second=money(context, int(options[1])),
-        )
-        markup = await keyboard(
-            context,
-            [
-                [
-                    Choice(
-                        money(context, int(cents)),
-                        "umbuchen.pick",
-                        {"asked": asked, "cents": cents},
-                    )
-                    for cents in options
-                ]
-            ],
+            [int(cents) for cents in options],
+            action=f"{MOVE_KIND}.pick",
+            asked=asked,
             chat_id=chat_id,
         )
     if prefix:
@@ -716,19 +701,11 @@ async def on_move_text(update: Update, context: BotContext, dialog: Dialog) -> N
 
 async def on_move_pick(update: Update, context: BotContext, button: Button) -> None:
     """One reading of an ambiguous amount."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id_of(update)
-    )
-    cents = button.payload.get("cents")
-    if (
-        dialog is None
-        or dialog.kind != MOVE_KIND
-        or dialog.data.get("asked") != button.payload.get("asked")
-        or not isinstance(cents, int)
-        or cents not in (dialog.data.get("options") or [])
-    ):
+    picked = await picked_amount(update, context, button, kind=MOVE_KIND)
+    if picked is None:
         await alert(update, context, "button.stale")
         return
+    dialog, cents = picked
     await close_keyboard(update, context, button)
     await _book_move(update, context, dict(dialog.data), cents)
 
@@ -812,7 +789,7 @@ BUTTONS: dict[str, ButtonAction] = {
     "umbuchen.kind": on_move_kind,
     "umbuchen.first": on_move_first,
     "umbuchen.second": on_move_second,
-    "umbuchen.pick": on_move_pick,
+    f"{MOVE_KIND}.pick": on_move_pick,
 }
 
 DIALOGS: dict[str, DialogStep] = {MOVE_KIND: on_move_text}

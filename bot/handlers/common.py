@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from bot.i18n import t
 from bot.render import split_message
 from bot.runtime import BotContext
-from bot.storage import directory, interaction
+from bot.storage import audit, directory, interaction
 from bot.storage.models import Button, Team
 
 BUTTON_TTL = timedelta(days=2)
@@ -35,10 +35,28 @@ def is_private(update: Update) -> bool:
     return update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
 
 
+def chat_id_of(update: Update) -> int:
+    """The chat an update came from (every handler that answers has one)."""
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id
+
+
+def member_id_of(context: BotContext) -> int | None:
+    """The acting member's id (None for an administrator without membership)."""
+    member = context.actor.member
+    return member.id if member is not None else None
+
+
 def is_group(update: Update) -> bool:
     """True in a group or supergroup."""
     chat = update.effective_chat
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def with_prefix(prefix: str, text: str) -> str:
+    """``text`` after ``prefix`` (a notice, why an answer was not taken) and a blank line."""
+    return f"{prefix}\n\n{text}" if prefix else text
 
 
 def tr(context: BotContext, key: str, /, **values: object) -> str:
@@ -124,14 +142,23 @@ async def managed_teams(context: BotContext) -> list[Team]:
 
 
 async def ask_team(
-    update: Update, context: BotContext, teams: Sequence[Team], *, action: str, prompt: str
+    update: Update,
+    context: BotContext,
+    teams: Sequence[Team],
+    *,
+    action: str,
+    prompt: str,
+    prefix: str = "",
 ) -> None:
-    """Offer one button per team; pressing one runs the button action ``action``."""
+    """Offer one button per team; pressing one runs the button action ``action``.
+
+    ``prefix`` (a notice such as "the other dialogue ended") stands before the question.
+    """
     chat = update.effective_chat
     assert chat is not None
     rows = [[Choice(team.name, action, {"team_id": team.id})] for team in teams]
     markup = await keyboard(context, rows, chat_id=chat.id)
-    await reply(update, context, tr(context, prompt), keyboard=markup)
+    await reply(update, context, with_prefix(prefix, tr(context, prompt)), keyboard=markup)
 
 
 async def with_managed_team(
@@ -158,6 +185,26 @@ async def with_managed_team(
         await then(update, context, teams[0])
     else:
         await ask_team(update, context, teams, action=action, prompt=prompt)
+
+
+async def audit_action(
+    context: BotContext,
+    action: str,
+    *,
+    object_type: str,
+    object_id: int | str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Audit what the acting user did just now (``details``: ids and codes, never typed text)."""
+    await audit.record(
+        context.session,
+        at=context.now,
+        actor_id=context.actor.telegram_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
 
 
 async def consume(context: BotContext, button: Button) -> None:

@@ -61,6 +61,7 @@ from bot.consultations.schedule import (
 from bot.handlers.common import (
     Choice,
     ask_team,
+    audit_action,
     close_keyboard,
     consume,
     edit_or_send,
@@ -70,12 +71,14 @@ from bot.handlers.common import (
     reply,
     tr,
     with_managed_team,
+    with_prefix,
 )
+from bot.handlers.dialogue import dialog_of_button, end_dialog, save_step
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.i18n import Markup, TextKey, plain_text, t
 from bot.notify import notify_group
 from bot.runtime import BotContext
-from bot.storage import audit, consultations, directory, interaction
+from bot.storage import consultations, directory
 from bot.storage.models import Button, ConsultationSeries, Dialog, Team
 
 DIALOG_KIND: Final = "beratung"
@@ -699,20 +702,10 @@ async def _ask(
 ) -> None:
     """Store the dialogue at ``step`` and ask its question (after ``prefix``, e.g. an error)."""
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    asked = int(data.get("asked", 0)) + 1
-    data = {**data, "asked": asked}
-    await interaction.set_dialog(
-        context.session,
-        telegram_id=context.actor.telegram_id,
-        chat_id=chat_id,
-        kind=DIALOG_KIND,
-        step=step,
-        data=data,
-        now=context.now,
-    )
+    data = await save_step(update, context, kind=DIALOG_KIND, step=step, data=data)
     team_id = int(data["team_id"])
     state = await consultations.federal_state(context.session, team_id=team_id)
-    payload = {"asked": asked}
+    payload = {"asked": data["asked"]}
     back = Choice(tr(context, "consultation.button_back"), "beratung.back", payload)
     if step == STEP_CONFIRM:
         team = await directory.get_team(context.session, team_id=team_id)
@@ -746,10 +739,8 @@ async def _ask(
         ]
         if number > 1:
             rows.append([back])
-    if prefix:
-        text = f"{prefix}\n\n{text}"
     markup = await keyboard(context, rows, chat_id=chat_id) if rows else None
-    await reply(update, context, text, keyboard=markup)
+    await reply(update, context, with_prefix(prefix, text), keyboard=markup)
 
 
 def error_text(context: BotContext, error: InputError) -> str:
@@ -764,7 +755,7 @@ async def _answer(update: Update, context: BotContext, dialog: Dialog, text: str
     kind = kind_of(data)
     steps = _steps(kind)
     if not may_run(context.actor, team_id, kind):
-        await _end(update, context)
+        await end_dialog(update, context)
         await reply(update, context, tr(context, _not_allowed(kind)))
         return
     if text.strip().casefold() in BACK_WORDS:
@@ -788,27 +779,9 @@ def _not_allowed(kind: str) -> str:
     return "network.not_allowed" if kind == NETWORK else "consultation.not_allowed"
 
 
-async def _end(update: Update, context: BotContext) -> None:
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-    )
-
-
 async def _current_dialog(update: Update, context: BotContext, button: Button) -> Dialog | None:
     """The dialogue this button belongs to, if it is still at the question the button answers."""
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-    )
-    if (
-        dialog is None
-        or dialog.kind != DIALOG_KIND
-        or dialog.data.get("asked") != button.payload.get("asked")
-        or ("step" in button.payload and dialog.step != button.payload["step"])
-    ):
-        return None
-    return dialog
+    return await dialog_of_button(update, context, button, kind=DIALOG_KIND)
 
 
 async def setup_series(update: Update, context: BotContext) -> None:
@@ -946,7 +919,7 @@ async def on_discard(update: Update, context: BotContext, button: Button) -> Non
         await update.callback_query.answer(tr(context, "button.stale"), show_alert=True)  # type: ignore[union-attr]
         return
     await consume(context, button)
-    await _end(update, context)
+    await end_dialog(update, context)
     await update.callback_query.answer()  # type: ignore[union-attr]
     await edit_or_send(update, context, tr(context, "consultation.discarded"))
 
@@ -989,11 +962,9 @@ async def on_save(update: Update, context: BotContext, button: Button) -> None:
         now=context.now,
     )
     assert row.id is not None
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="consultation.series_saved",
+    await audit_action(
+        context,
+        "consultation.series_saved",
         object_type="consultation_series",
         object_id=row.id,
         details={
@@ -1015,7 +986,7 @@ async def on_save(update: Update, context: BotContext, button: Button) -> None:
         overview=await _overview(context, team, row, group_language),
     )
     await consume(context, button)
-    await _end(update, context)
+    await end_dialog(update, context)
     await query.answer()
     text = tr(
         context, "consultation.saved", overview=await _overview(context, team, row, context.lang)

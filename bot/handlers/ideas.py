@@ -17,30 +17,37 @@ are read again on every press.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import ideas as rules
+from bot.handlers import dialogue
 from bot.handlers.common import (
     Choice,
     ack,
     alert,
+    ask_team,
+    audit_action,
+    chat_id_of,
     consume,
     edit_or_send,
     is_group,
     keyboard,
+    member_id_of,
     reply,
     tr,
+    with_prefix,
 )
+from bot.handlers.dialogue import RefusalTexts, dialog_of_button, end_dialog, refusal
 from bot.handlers.gate import ButtonAction, DialogStep
-from bot.i18n import Markup, plain_text, t
+from bot.i18n import TextKey, plain_text, t
 from bot.money import format_cents
 from bot.runtime import BotContext
-from bot.storage import audit, directory, interaction, outbox
+from bot.storage import directory, interaction, outbox
 from bot.storage import ideas as store
 from bot.storage.models import Button, Dialog, Idea, Member, SpendingRequest, Team
 from bot.timefmt import format_datetime
@@ -55,20 +62,15 @@ STEP_TEAM: Final = "team"
 LIST_TTL: Final = timedelta(days=7)
 """Idea lists in a group are voted on for days after a meeting; their buttons live a week."""
 TAG_STEPS: Final = ("origin", "kind", "target", "partners")
+REFUSALS: Final = RefusalTexts(
+    identifying="ideas.identifying",
+    identifying_kept="ideas.identifying_kept",
+    too_long="ideas.too_long",
+    empty="ideas.empty",
+)
 
 
 # -- small helpers ---------------------------------------------------------------------------
-
-
-def _chat_id(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
-
-
-def _member_id(context: BotContext) -> int | None:
-    member = context.actor.member
-    return member.id if member is not None else None
 
 
 def _in_team(context: BotContext, team_id: int) -> bool:
@@ -82,7 +84,7 @@ def _may_see(context: BotContext, team_id: int) -> bool:
 
 def _may_tag(context: BotContext, idea: Idea) -> bool:
     """The author tags their own idea; coordinators and network workers tag every idea."""
-    return idea.author_id == _member_id(context) or context.actor.can_run_network(idea.team_id)
+    return idea.author_id == member_id_of(context) or context.actor.can_run_network(idea.team_id)
 
 
 def command_text(update: Update) -> str:
@@ -94,19 +96,6 @@ def command_text(update: Update) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-async def delete_incoming(update: Update, context: BotContext) -> bool:
-    """Delete the member's message; False when Telegram refuses (no admin right, too old)."""
-    message = update.effective_message
-    if message is None:
-        return False
-    try:
-        await context.bot.delete_message(chat_id=message.chat_id, message_id=message.message_id)
-    except TelegramError as error:
-        log.warning("could not delete a refused idea message (%s)", type(error).__name__)
-        return False
-    return True
-
-
 async def screen(
     update: Update, context: BotContext, text: str, *, organisation_id: int, limit: int
 ) -> tuple[intake.Verdict, str]:
@@ -116,20 +105,12 @@ async def screen(
     and, when refused, the answer for the member (never echoing the text); a text with an
     identifier is deleted from the chat.
     """
-    allow = await intake.allowlist_for(context.session, organisation_id=organisation_id)
-    verdict = intake.check_answer(text, limit=limit, allow=allow)
-    if verdict.ok:
-        return verdict, ""
-    if verdict.problem == "identifying":
-        deleted = await delete_incoming(update, context)
-        kinds = Markup(
-            ", ".join(tr(context, label) for label in intake.ordered_kinds(verdict.kinds))
-        )
-        key = "ideas.identifying" if deleted else "ideas.identifying_kept"
-        return verdict, tr(context, key, kinds=kinds)
-    if verdict.problem == "too_long":
-        return verdict, tr(context, "ideas.too_long", length=verdict.length, limit=verdict.limit)
-    return verdict, tr(context, "ideas.empty")
+    screened = await dialogue.screen(
+        update, context, text, organisation_id=organisation_id, limit=limit, what="idea message"
+    )
+    if screened.verdict.ok:
+        return screened.verdict, ""
+    return screened.verdict, refusal(context, screened, REFUSALS)
 
 
 def label(context: BotContext, labels: dict[str, Any], value: str | None) -> str:
@@ -137,6 +118,18 @@ def label(context: BotContext, labels: dict[str, Any], value: str | None) -> str
     if value is None or value not in labels:
         return "–"
     return tr(context, labels[value])
+
+
+def partners_line(context: BotContext, idea: Idea) -> str:
+    """The possible partners ticked for an idea, or "–" for none."""
+    return (
+        ", ".join(
+            tr(context, rules.PARTNER_LABELS[p])
+            for p in idea.partners
+            if p in rules.PARTNER_LABELS
+        )
+        or "–"
+    )
 
 
 def tags_line(context: BotContext, idea: Idea) -> str:
@@ -156,11 +149,9 @@ def tags_line(context: BotContext, idea: Idea) -> str:
 async def record(context: BotContext, action: str, idea: Idea, **details: Any) -> None:
     """Audit an idea's change (ids and vocabulary words, never its text)."""
     assert idea.id is not None
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action=action,
+    await audit_action(
+        context,
+        action,
         object_type="idea",
         object_id=idea.id,
         details={"team_id": idea.team_id, "number": idea.number, **details},
@@ -171,7 +162,7 @@ async def create_idea(
     context: BotContext, team: Team, text: str, *, session_id: int | None = None
 ) -> Idea:
     """Store a checked idea for the acting member and audit it."""
-    member_id = _member_id(context)
+    member_id = member_id_of(context)
     assert team.id is not None and member_id is not None
     idea = await store.add_idea(
         context.session,
@@ -192,6 +183,20 @@ def _rows(choices: list[Choice], width: int) -> list[list[Choice]]:
     return [choices[index : index + width] for index in range(0, len(choices), width)]
 
 
+def _vocabulary(
+    context: BotContext,
+    base: dict[str, Any],
+    step: str,
+    labels: Mapping[str, TextKey],
+    values: Sequence[str],
+) -> list[Choice]:
+    """One "idee.tag" button per word of a tag's vocabulary, answering ``step``."""
+    return [
+        Choice(tr(context, labels[value]), "idee.tag", {**base, "step": step, "value": value})
+        for value in values
+    ]
+
+
 def tag_view(
     context: BotContext, idea: Idea, step: str, team: Team
 ) -> tuple[str, list[list[Choice]]]:
@@ -205,37 +210,16 @@ def tag_view(
         text=rules.preview(idea.text, 200),
     )
     if step == "origin":
-        choices = [
-            Choice(
-                tr(context, rules.ORIGIN_LABELS[value]),
-                "idee.tag",
-                {**base, "step": step, "value": value},
-            )
-            for value in rules.ORIGINS
-        ]
+        choices = _vocabulary(context, base, step, rules.ORIGIN_LABELS, rules.ORIGINS)
         return f"{head}\n\n{tr(context, 'ideas.ask_origin')}", _rows(choices, 3)
     skip = Choice(
         tr(context, "ideas.button_skip"), "idee.tag", {**base, "step": step, "value": None}
     )
     if step == "kind":
-        choices = [
-            Choice(
-                tr(context, rules.WORK_KIND_LABELS[value]),
-                "idee.tag",
-                {**base, "step": step, "value": value},
-            )
-            for value in rules.WORK_KINDS
-        ]
+        choices = _vocabulary(context, base, step, rules.WORK_KIND_LABELS, rules.WORK_KINDS)
         return f"{head}\n\n{tr(context, 'ideas.ask_kind')}", [*_rows(choices, 1), [skip]]
     if step == "target":
-        choices = [
-            Choice(
-                tr(context, rules.TARGET_LABELS[value]),
-                "idee.tag",
-                {**base, "step": step, "value": value},
-            )
-            for value in rules.TARGET_GROUPS
-        ]
+        choices = _vocabulary(context, base, step, rules.TARGET_LABELS, rules.TARGET_GROUPS)
         return f"{head}\n\n{tr(context, 'ideas.ask_target')}", [*_rows(choices, 3), [skip]]
     if step == "partners":
         choices = [
@@ -260,12 +244,7 @@ def tag_view(
         origin=label(context, rules.ORIGIN_LABELS, idea.origin),
         kind=label(context, rules.WORK_KIND_LABELS, idea.work_kind),
         target=label(context, rules.TARGET_LABELS, idea.target_group),
-        partners=", ".join(
-            tr(context, rules.PARTNER_LABELS[p])
-            for p in idea.partners
-            if p in rules.PARTNER_LABELS
-        )
-        or "–",
+        partners=partners_line(context, idea),
     )
     return summary, []
 
@@ -277,7 +256,7 @@ async def _send_tag_view(
     markup = None
     if rows:
         markup = await keyboard(
-            context, rows, chat_id=_chat_id(update), personal=not is_group(update)
+            context, rows, chat_id=chat_id_of(update), personal=not is_group(update)
         )
     if edit:
         await edit_or_send(update, context, text, keyboard=markup)
@@ -302,15 +281,23 @@ async def _pressed_idea(
     return idea, team
 
 
+async def _taggable(
+    update: Update, context: BotContext, button: Button
+) -> tuple[Idea, Team] | None:
+    """The idea and team of a tagging button, if the presser may tag it (else answered)."""
+    found = await _pressed_idea(update, context, button)
+    if found is not None and not _may_tag(context, found[0]):
+        await alert(update, context, "ideas.tag_not_allowed")
+        return None
+    return found
+
+
 async def on_tag(update: Update, context: BotContext, button: Button) -> None:
     """One tagging answer (or a skip); then the next question."""
-    found = await _pressed_idea(update, context, button)
+    found = await _taggable(update, context, button)
     if found is None:
         return
     idea, team = found
-    if not _may_tag(context, idea):
-        await alert(update, context, "ideas.tag_not_allowed")
-        return
     step = str(button.payload.get("step"))
     value = button.payload.get("value")
     if step not in TAG_STEPS:
@@ -339,14 +326,11 @@ async def on_tag(update: Update, context: BotContext, button: Button) -> None:
 
 async def on_partner(update: Update, context: BotContext, button: Button) -> None:
     """Tick or untick one possible partner."""
-    found = await _pressed_idea(update, context, button)
+    found = await _taggable(update, context, button)
     if found is None:
         return
     idea, team = found
     value = button.payload.get("value")
-    if not _may_tag(context, idea):
-        await alert(update, context, "ideas.tag_not_allowed")
-        return
     if value not in rules.PARTNERS:
         await alert(update, context, "button.stale")
         return
@@ -363,13 +347,10 @@ async def on_partner(update: Update, context: BotContext, button: Button) -> Non
 
 async def on_retag(update: Update, context: BotContext, button: Button) -> None:
     """From an idea's details: go through the tags again."""
-    found = await _pressed_idea(update, context, button)
+    found = await _taggable(update, context, button)
     if found is None:
         return
     idea, team = found
-    if not _may_tag(context, idea):
-        await alert(update, context, "ideas.tag_not_allowed")
-        return
     await consume(context, button)
     await ack(update)
     await _send_tag_view(update, context, idea, team, "origin", edit=True)
@@ -382,7 +363,7 @@ async def new_idea(update: Update, context: BotContext) -> None:
     """``/idee <text>``: log an idea in the team's group, or privately for a chosen team."""
     text = command_text(update)
     if is_group(update):
-        team = await directory.team_by_chat(context.session, chat_id=_chat_id(update))
+        team = await directory.team_by_chat(context.session, chat_id=chat_id_of(update))
         if team is None:
             await reply(update, context, tr(context, "ideas.unbound"))
             return
@@ -403,10 +384,7 @@ async def new_idea(update: Update, context: BotContext) -> None:
     if not teams:
         await reply(update, context, tr(context, "ideas.no_team"))
         return
-    chat_id = _chat_id(update)
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-    )
+    await end_dialog(update, context)
     if not text.strip():
         await _ask_text(update, context)
         return
@@ -423,22 +401,20 @@ async def _ask_text(update: Update, context: BotContext, *, prefix: str = "") ->
     await interaction.set_dialog(
         context.session,
         telegram_id=context.actor.telegram_id,
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
         kind=DIALOG_KIND,
         step=STEP_TEXT,
         data={},
         now=context.now,
     )
     text = tr(context, "ideas.ask_text", limit=rules.TEXT_LIMIT)
-    await reply(update, context, f"{prefix}\n\n{text}" if prefix else text)
+    await reply(update, context, with_prefix(prefix, text))
 
 
 async def _with_text(update: Update, context: BotContext, text: str, teams: list[Team]) -> None:
     """A checked idea in private: stored at once for one team, else the team is asked."""
     if len(teams) == 1:
-        await interaction.clear_dialog(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-        )
+        await end_dialog(update, context)
         idea = await create_idea(context, teams[0], text)
         await _send_tag_view(update, context, idea, teams[0], "origin", edit=False)
         return
@@ -446,7 +422,7 @@ async def _with_text(update: Update, context: BotContext, text: str, teams: list
     await interaction.set_dialog(
         context.session,
         telegram_id=context.actor.telegram_id,
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
         kind=DIALOG_KIND,
         step=STEP_TEAM,
         data={"text": text, "asked": asked},
@@ -455,7 +431,7 @@ async def _with_text(update: Update, context: BotContext, text: str, teams: list
     rows = [
         [Choice(team.name, "idee.team", {"team_id": team.id, "asked": asked})] for team in teams
     ]
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await reply(update, context, tr(context, "ideas.choose_team"), keyboard=markup)
 
 
@@ -468,9 +444,7 @@ async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
         return
     teams = list(await directory.teams_by_ids(context.session, context.actor.team_ids))
     if not teams:
-        await interaction.clear_dialog(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-        )
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "ideas.no_team"))
         return
     verdict, why = await screen(
@@ -488,15 +462,8 @@ async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
 
 async def on_team(update: Update, context: BotContext, button: Button) -> None:
     """Team chosen for a privately typed idea: store it."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
-    if (
-        dialog is None
-        or dialog.kind != DIALOG_KIND
-        or dialog.step != STEP_TEAM
-        or dialog.data.get("asked") != button.payload.get("asked")
-    ):
+    dialog = await dialog_of_button(update, context, button, kind=DIALOG_KIND)
+    if dialog is None or dialog.step != STEP_TEAM:
         await alert(update, context, "button.stale")
         return
     team = await directory.get_team(context.session, team_id=int(button.payload["team_id"]))
@@ -505,9 +472,7 @@ async def on_team(update: Update, context: BotContext, button: Button) -> None:
         return
     text = str(dialog.data.get("text") or "")
     await consume(context, button)
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
+    await end_dialog(update, context)
     await ack(update)
     if not text:
         await edit_or_send(update, context, tr(context, "button.stale"))
@@ -692,7 +657,7 @@ async def list_view(
 async def show_list(update: Update, context: BotContext) -> None:
     """``/ideen``: the team's open ideas (group: the bound team; private: my team)."""
     if is_group(update):
-        team = await directory.team_by_chat(context.session, chat_id=_chat_id(update))
+        team = await directory.team_by_chat(context.session, chat_id=chat_id_of(update))
         if team is None:
             await reply(update, context, tr(context, "ideas.unbound"))
             return
@@ -708,15 +673,15 @@ async def show_list(update: Update, context: BotContext) -> None:
     elif len(teams) == 1:
         await _reply_list(update, context, teams[0])
     else:
-        rows = [[Choice(team.name, "ideen.team", {"team_id": team.id})] for team in teams]
-        markup = await keyboard(context, rows, chat_id=_chat_id(update))
-        await reply(update, context, tr(context, "ideas.choose_list_team"), keyboard=markup)
+        await ask_team(
+            update, context, teams, action="ideen.team", prompt="ideas.choose_list_team"
+        )
 
 
 async def _reply_list(update: Update, context: BotContext, team: Team) -> None:
     view = _view({"team_id": team.id, **rules.Filter().payload()})
     text, markup = await list_view(
-        context, team, view, chat_id=_chat_id(update), group=is_group(update)
+        context, team, view, chat_id=chat_id_of(update), group=is_group(update)
     )
     await reply(update, context, text, keyboard=markup)
 
@@ -742,7 +707,7 @@ async def _view_team(
 
 async def _redraw(update: Update, context: BotContext, team: Team, view: dict[str, Any]) -> None:
     text, markup = await list_view(
-        context, team, view, chat_id=_chat_id(update), group=is_group(update)
+        context, team, view, chat_id=chat_id_of(update), group=is_group(update)
     )
     await edit_or_send(update, context, text, keyboard=markup)
 
@@ -816,7 +781,7 @@ async def on_filter(update: Update, context: BotContext, button: Button) -> None
     markup = await keyboard(
         context,
         rows,
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
         personal=not group,
         ttl=LIST_TTL if group else timedelta(days=2),
     )
@@ -840,7 +805,7 @@ async def on_vote(update: Update, context: BotContext, button: Button) -> None:
     if found is None:
         return
     idea, team = found
-    member_id = _member_id(context)
+    member_id = member_id_of(context)
     if member_id is None or not _in_team(context, idea.team_id):
         await alert(update, context, "ideas.vote_not_member", team=team.name)
         return
@@ -871,13 +836,10 @@ async def on_vote(update: Update, context: BotContext, button: Button) -> None:
 
 async def on_cycle(update: Update, context: BotContext, button: Button) -> None:
     """In a meeting's list: the origin button steps Betroffene → Fachkräfte → gemeinsam."""
-    found = await _pressed_idea(update, context, button)
+    found = await _taggable(update, context, button)
     if found is None:
         return
     idea, team = found
-    if not _may_tag(context, idea):
-        await alert(update, context, "ideas.tag_not_allowed")
-        return
     order = rules.ORIGINS
     idea.origin = (
         order[(order.index(idea.origin) + 1) % len(order)] if idea.origin in order else order[0]
@@ -921,12 +883,7 @@ async def detail_text(context: BotContext, idea: Idea, team: Team) -> str:
             origin=label(context, rules.ORIGIN_LABELS, idea.origin),
             kind=label(context, rules.WORK_KIND_LABELS, idea.work_kind),
             target=label(context, rules.TARGET_LABELS, idea.target_group),
-            partners=", ".join(
-                tr(context, rules.PARTNER_LABELS[p])
-                for p in idea.partners
-                if p in rules.PARTNER_LABELS
-            )
-            or "–",
+            partners=partners_line(context, idea),
             author=names.get(idea.author_id, "?"),
             when=format_datetime(idea.created_at, tz, context.lang),
             votes=votes,
@@ -969,7 +926,7 @@ async def _show_detail(
         view = _view({"team_id": idea.team_id})
     base = {**view, "idea_id": idea.id}
     rows: list[list[Choice]] = []
-    member_id = _member_id(context)
+    member_id = member_id_of(context)
     if member_id is not None and _in_team(context, idea.team_id) and rules.is_open(idea.status):
         voted = await store.has_voted(context.session, idea_id=idea.id, member_id=member_id)
         rows.append(
@@ -995,10 +952,9 @@ async def _show_detail(
     if _may_tag(context, idea):
         rows.append([Choice(tr(context, "ideas.button_retag"), "idee.retag", base)])
     rows.append([Choice(tr(context, "ideas.button_to_list"), "ideen.page", view)])
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     text = await detail_text(context, idea, team)
-    if prefix:
-        text = f"{prefix}\n\n{text}"
+    text = with_prefix(prefix, text)
     if new:
         await reply(update, context, text, keyboard=markup)
     else:
@@ -1063,7 +1019,7 @@ async def on_status(update: Update, context: BotContext, button: Button) -> None
         await interaction.set_dialog(
             context.session,
             telegram_id=context.actor.telegram_id,
-            chat_id=_chat_id(update),
+            chat_id=chat_id_of(update),
             kind=DROP_KIND,
             step="reason",
             data={"idea_id": idea.id, "view": view},
@@ -1080,7 +1036,7 @@ async def on_status(update: Update, context: BotContext, button: Button) -> None
                     )
                 ]
             ],
-            chat_id=_chat_id(update),
+            chat_id=chat_id_of(update),
         )
         await edit_or_send(
             update,
@@ -1106,7 +1062,7 @@ async def on_status(update: Update, context: BotContext, button: Button) -> None
                 )
             ]
         )
-        markup = await keyboard(context, rows, chat_id=_chat_id(update))
+        markup = await keyboard(context, rows, chat_id=chat_id_of(update))
         await edit_or_send(
             update,
             context,
@@ -1192,7 +1148,7 @@ async def _ask_spending(
         for request in requests[:MAX_SPENDING_BUTTONS]
     ]
     rows.append([Choice(tr(context, "ideas.button_no_spending"), "idee.plan", base)])
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await edit_or_send(
         update, context, tr(context, "ideas.ask_spending", number=idea.number), keyboard=markup
     )
@@ -1268,9 +1224,7 @@ async def on_drop_cancel(update: Update, context: BotContext, button: Button) ->
     if found is None:
         return
     idea, team = found
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
+    await end_dialog(update, context)
     await consume(context, button)
     await ack(update)
     await _show_detail(
@@ -1282,19 +1236,15 @@ async def on_reason(update: Update, context: BotContext, dialog: Dialog) -> None
     """The reason for dropping an idea: checked by the gate, then the idea is dropped."""
     message = update.effective_message
     assert message is not None
-    chat_id = _chat_id(update)
+    chat_id = chat_id_of(update)
     idea = await store.get_idea(context.session, idea_id=int(dialog.data.get("idea_id") or 0))
     team = await directory.get_team(context.session, team_id=idea.team_id) if idea else None
     if idea is None or team is None or not context.actor.can_run_network(idea.team_id):
-        await interaction.clear_dialog(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-        )
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "ideas.status_not_allowed"))
         return
     if not rules.may_move(idea.status, rules.DROPPED):
-        await interaction.clear_dialog(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-        )
+        await end_dialog(update, context)
         await reply(
             update,
             context,
@@ -1323,9 +1273,7 @@ async def on_reason(update: Update, context: BotContext, dialog: Dialog) -> None
             + tr(context, "ideas.ask_reason", number=idea.number, limit=rules.REASON_LIMIT),
         )
         return
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-    )
+    await end_dialog(update, context)
     await interaction.drop_buttons(
         context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
     )

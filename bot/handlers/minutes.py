@@ -16,23 +16,31 @@ privacy gate like every other case text.
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler
 
 from bot import attendance
-from bot.handlers.common import Choice, ack, alert, consume, edit_or_send, keyboard, reply, tr
+from bot.handlers.common import (
+    Choice,
+    ack,
+    alert,
+    audit_action,
+    consume,
+    edit_or_send,
+    keyboard,
+    reply,
+    tr,
+)
+from bot.handlers.dialogue import RefusalTexts, refusal, screen
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.i18n import Markup
 from bot.runtime import BotContext
-from bot.storage import audit, directory, interaction, minutes, topics
+from bot.storage import directory, interaction, minutes, topics
 from bot.storage.models import Button, CaseTopic, Dialog, Member, TopicStatus
 from bot.topics import OUTCOMES, agenda, board
 from bot.topics import minutes as closing
-from bot.topics.intake import allowlist_for, check_answer, ordered_kinds
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +55,11 @@ FINISH = "minutes.finish"
 NOTE_DIALOG = "minutes.note"
 NO_OUTCOME = "keine_angabe"
 NOTE_LIMIT = 500
+NOTE_REFUSALS = RefusalTexts(
+    identifying="minutes.note_identifying",
+    too_long="minutes.note_too_long",
+    empty="minutes.note_empty",
+)
 
 
 async def _live(
@@ -224,11 +237,9 @@ async def _record_discussed(
 
 
 async def _audit_topic(context: BotContext, item: _Item, action: str) -> None:
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action=action,
+    await audit_action(
+        context,
+        action,
         object_type="case_topic",
         object_id=item.topic.id or 0,
         details={"meeting_id": item.live.meeting.id},
@@ -256,25 +267,18 @@ async def on_note(update: Update, context: BotContext, dialog: Dialog) -> None:
             context.session, telegram_id=context.actor.telegram_id, chat_id=message.chat_id
         )
         return
-    allow = await allowlist_for(context.session, organisation_id=live.team.organisation_id)
-    verdict = check_answer(message.text, limit=NOTE_LIMIT, allow=allow)
-    if verdict.problem == "identifying":
-        with suppress(TelegramError):
-            await message.delete()
-        kinds = ", ".join(tr(context, label) for label in ordered_kinds(verdict.kinds))
-        await reply(update, context, tr(context, "minutes.note_identifying", kinds=kinds))
+    screened = await screen(
+        update,
+        context,
+        message.text,
+        organisation_id=live.team.organisation_id,
+        limit=NOTE_LIMIT,
+        what="minutes note",
+    )
+    if not screened.verdict.ok:
+        await reply(update, context, refusal(context, screened, NOTE_REFUSALS))
         return
-    if verdict.problem == "empty":
-        await reply(update, context, tr(context, "minutes.note_empty"))
-        return
-    if verdict.problem == "too_long":
-        await reply(
-            update,
-            context,
-            tr(context, "minutes.note_too_long", limit=NOTE_LIMIT, length=verdict.length),
-        )
-        return
-    text = verdict.text
+    text = screened.verdict.text
     topic = await topics.get_topic(context.session, topic_id=int(dialog.data["topic_id"]))
     if topic is None or topic.meeting_id != live.meeting.id or topic.status != TopicStatus.QUEUED:
         await interaction.clear_dialog(

@@ -20,23 +20,17 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import ideas as rules
 from bot.consultations.schedule import occurrence_on
-from bot.handlers.common import is_group, reply, tr
+from bot.handlers.common import audit_action, chat_id_of, is_group, reply, tr
 from bot.handlers.consultations import format_when
 from bot.handlers.ideas import command_text, create_idea, list_view, screen
 from bot.runtime import BotContext
-from bot.storage import audit, consultations, directory, meetings
+from bot.storage import consultations, directory, meetings
 from bot.storage import ideas as store
 from bot.storage.models import BotChat, Meeting, Team
 
 START_WORDS: Final = frozenset({"start", "beginn", "beginnen", "starten", "los"})
 END_WORDS: Final = frozenset({"ende", "end", "stop", "beenden", "schluss"})
 MARKER: Final = filters.Regex(rules.MARKER)
-
-
-def _chat_id(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
 
 
 async def todays_meeting(context: BotContext, team: Team) -> Meeting | None:
@@ -86,7 +80,7 @@ async def meeting_command(update: Update, context: BotContext) -> None:
     if not is_group(update):
         await reply(update, context, tr(context, "ideas.meeting_group_only"))
         return
-    team = await directory.team_by_chat(context.session, chat_id=_chat_id(update))
+    team = await directory.team_by_chat(context.session, chat_id=chat_id_of(update))
     if team is None or team.id is None:
         await reply(update, context, tr(context, "ideas.unbound"))
         return
@@ -121,16 +115,14 @@ async def _start(update: Update, context: BotContext, team: Team) -> None:
     started = await store.start_session(
         context.session,
         team_id=team.id,
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
         meeting_id=meeting.id if meeting is not None else None,
         actor_id=context.actor.telegram_id,
         now=context.now,
     )
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="idea_session.started",
+    await audit_action(
+        context,
+        "idea_session.started",
         object_type="idea_session",
         object_id=started.id or 0,
         details={"team_id": team.id, "meeting_id": started.meeting_id},
@@ -141,7 +133,7 @@ async def _start(update: Update, context: BotContext, team: Team) -> None:
         else tr(context, "ideas.meeting_no_date")
     )
     text = tr(context, "ideas.meeting_started", team=team.name, date=date_line)
-    if not await bot_sees_messages(context, _chat_id(update)):
+    if not await bot_sees_messages(context, chat_id_of(update)):
         text += "\n\n" + tr(context, "ideas.meeting_blind")
     await reply(update, context, text)
 
@@ -156,11 +148,9 @@ async def _end(update: Update, context: BotContext, team: Team) -> None:
         context.session, idea_session=latest, actor_id=context.actor.telegram_id, now=context.now
     )
     found = await store.ideas_of_session(context.session, session_id=latest.id)
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="idea_session.ended",
+    await audit_action(
+        context,
+        "idea_session.ended",
         object_type="idea_session",
         object_id=latest.id,
         details={"team_id": team.id, "ideas": len(found)},
@@ -179,7 +169,7 @@ async def _end(update: Update, context: BotContext, team: Team) -> None:
             "page": 0,
             "session_id": latest.id,
         },
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
         group=True,
     )
     await reply(
@@ -197,7 +187,7 @@ async def capture(update: Update, context: BotContext) -> None:
     text = rules.recognise(message.text)
     if text is None:
         return
-    team = await directory.team_by_chat(context.session, chat_id=_chat_id(update))
+    team = await directory.team_by_chat(context.session, chat_id=chat_id_of(update))
     if team is None or team.id is None:
         return  # an unbound group: /idee answers there, plain messages are left alone
     if not context.actor.roles_in(team.id):

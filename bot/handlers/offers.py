@@ -20,12 +20,13 @@ import logging
 from typing import Any, Final
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.handlers.common import (
     Choice,
     alert,
+    audit_action,
+    chat_id_of,
     close_keyboard,
     command_args,
     consume,
@@ -35,6 +36,14 @@ from bot.handlers.common import (
     keyboard,
     reply,
     tr,
+    with_prefix,
+)
+from bot.handlers.dialogue import (
+    delete_refused,
+    dialog_of_button,
+    discard,
+    end_dialog,
+    save_step,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.i18n import Markup
@@ -42,7 +51,7 @@ from bot.offers import fields
 from bot.offers.search import fold, rank, same_kind
 from bot.privacy import Allowlist
 from bot.runtime import BotContext
-from bot.storage import audit, directory, interaction, topics
+from bot.storage import directory, interaction, topics
 from bot.storage import offers as store
 from bot.storage.models import Button, Dialog, Offer, TopicStatus
 from bot.topics.intake import organisation_names
@@ -61,12 +70,6 @@ MODE_TEXT: Final = "text"
 MODE_KIND: Final = "kind"
 
 
-def _chat_id(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
-
-
 # -- who sees and who edits ------------------------------------------------------------------
 
 
@@ -74,7 +77,7 @@ async def _visible_spaces(update: Update, context: BotContext) -> tuple[list[int
     """The social spaces whose offers the actor may see here, or the key of why none."""
     actor = context.actor
     if is_group(update):
-        team = await directory.team_by_chat(context.session, chat_id=_chat_id(update))
+        team = await directory.team_by_chat(context.session, chat_id=chat_id_of(update))
         if team is None or team.id is None:
             return [], "offers.group_not_bound"
         if team.id not in actor.team_ids and not actor.is_admin:
@@ -209,7 +212,7 @@ async def _show_page(
         rows.append(
             [Choice(label, "angebote.more", {"mode": mode, "q": query, "offset": offset + PAGE})]
         )
-    markup = await keyboard(context, rows, chat_id=_chat_id(update)) if rows else None
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update)) if rows else None
     await reply(update, context, "\n\n".join(parts), keyboard=markup)
 
 
@@ -244,7 +247,7 @@ async def search(update: Update, context: BotContext) -> None:
     text = tr(context, "offers.intro", count=len(offers))
     if editor:
         text += "\n\n" + tr(context, "offers.intro_editor")
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await reply(update, context, text, keyboard=markup)
 
 
@@ -343,7 +346,7 @@ async def _send_card(update: Update, context: BotContext, offer: Offer) -> None:
             )
     if offer.archived_at is None and await _open_topics(context, offer.social_space_id):
         rows.append([Choice(tr(context, "offers.button_topic"), "angebote.topic", payload)])
-    markup = await keyboard(context, rows, chat_id=_chat_id(update)) if rows else None
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update)) if rows else None
     await reply(update, context, text, keyboard=markup)
 
 
@@ -383,11 +386,9 @@ async def _archive(update: Update, context: BotContext, button: Button, *, archi
         now=context.now,
     )
     if changed:
-        await audit.record(
-            context.session,
-            at=context.now,
-            actor_id=context.actor.telegram_id,
-            action="offer.archived" if archived else "offer.restored",
+        await audit_action(
+            context,
+            "offer.archived" if archived else "offer.restored",
             object_type="offer",
             object_id=offer.id,
             details={"social_space_id": offer.social_space_id},
@@ -408,7 +409,7 @@ async def _archive(update: Update, context: BotContext, button: Button, *, archi
                     )
                 ]
             ],
-            chat_id=_chat_id(update),
+            chat_id=chat_id_of(update),
         )
     await edit_or_send(update, context, text, keyboard=markup)
 
@@ -445,7 +446,7 @@ async def on_topic(update: Update, context: BotContext, button: Button) -> None:
         ]
         for index in range(0, len(mine), 3)
     ]
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await edit_or_send(
         update, context, tr(context, "offers.choose_topic", name=offer.name), keyboard=markup
     )
@@ -471,11 +472,9 @@ async def on_topic_pick(update: Update, context: BotContext, button: Button) -> 
         actor_id=context.actor.telegram_id,
         now=context.now,
     ):
-        await audit.record(
-            context.session,
-            at=context.now,
-            actor_id=context.actor.telegram_id,
-            action="offer.linked_topic",
+        await audit_action(
+            context,
+            "offer.linked_topic",
             object_type="offer",
             object_id=offer.id,
             details={"topic_id": topic_id},
@@ -498,7 +497,7 @@ async def on_idea(update: Update, context: BotContext, button: Button) -> None:
     await interaction.set_dialog(
         context.session,
         telegram_id=context.actor.telegram_id,
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
         kind=IDEA_KIND,
         step=STEP_IDEA,
         data={"offer_id": offer.id},
@@ -513,9 +512,7 @@ async def on_idea_text(update: Update, context: BotContext, dialog: Dialog) -> N
     assert message is not None
     offer = await store.get_offer(context.session, offer_id=int(dialog.data.get("offer_id", 0)))
     if offer is None or offer.id is None or not await _may_edit(context, offer.social_space_id):
-        await interaction.clear_dialog(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-        )
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "offers.not_editor"))
         return
     typed = (message.text or "").strip().removeprefix("#").strip()
@@ -532,9 +529,7 @@ async def on_idea_text(update: Update, context: BotContext, dialog: Dialog) -> N
     if idea is None or idea.id is None:
         await reply(update, context, tr(context, "offers.idea_unknown", number=int(typed)))
         return
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
+    await end_dialog(update, context)
     if await store.link_idea(
         context.session,
         idea_id=idea.id,
@@ -542,11 +537,9 @@ async def on_idea_text(update: Update, context: BotContext, dialog: Dialog) -> N
         actor_id=context.actor.telegram_id,
         now=context.now,
     ):
-        await audit.record(
-            context.session,
-            at=context.now,
-            actor_id=context.actor.telegram_id,
-            action="offer.linked_idea",
+        await audit_action(
+            context,
+            "offer.linked_idea",
             object_type="offer",
             object_id=offer.id,
             details={"idea_id": idea.id},
@@ -584,7 +577,7 @@ async def start_add(update: Update, context: BotContext) -> None:
     rows = [
         [Choice(names.get(space, "?"), "angebot.space", {"space_id": space})] for space in spaces
     ]
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await reply(update, context, tr(context, "offers.choose_space"), keyboard=markup)
 
 
@@ -623,19 +616,9 @@ async def _ask(
     update: Update, context: BotContext, data: dict[str, Any], step: str, *, prefix: str = ""
 ) -> None:
     """Store the dialogue at ``step`` and ask its question (after ``prefix``, e.g. why not)."""
-    chat_id = _chat_id(update)
-    asked = int(data.get("asked", 0)) + 1
-    data = {**data, "asked": asked}
-    await interaction.set_dialog(
-        context.session,
-        telegram_id=context.actor.telegram_id,
-        chat_id=chat_id,
-        kind=DIALOG_KIND,
-        step=step,
-        data=data,
-        now=context.now,
-    )
-    payload: dict[str, Any] = {"asked": asked}
+    chat_id = chat_id_of(update)
+    data = await save_step(update, context, kind=DIALOG_KIND, step=step, data=data)
+    payload: dict[str, Any] = {"asked": data["asked"]}
     values = data.get("values", {})
     rows: list[list[Choice]] = []
     if step == STEP_CONFIRM:
@@ -706,10 +689,8 @@ async def _ask(
             rows = [[Choice(tr(context, "offers.button_skip"), "angebot.skip", payload)]]
         if data.get("editing"):
             rows.append([Choice(tr(context, "offers.button_back"), "angebot.back", payload)])
-    if prefix:
-        text = f"{prefix}\n\n{text}"
     markup = await keyboard(context, rows, chat_id=chat_id) if rows else None
-    await reply(update, context, text, keyboard=markup)
+    await reply(update, context, with_prefix(prefix, text), keyboard=markup)
 
 
 def _shown_value(context: BotContext, step: str, value: object) -> str:
@@ -761,22 +742,9 @@ async def _dialog_space(update: Update, context: BotContext, data: dict[str, Any
         offer = await store.get_offer(context.session, offer_id=int(offer_id))
         ok = offer is not None and offer.social_space_id == space_id
     if not ok:
-        await interaction.clear_dialog(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-        )
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "offers.not_editor"))
     return ok
-
-
-async def _delete_incoming(update: Update, context: BotContext) -> None:
-    """An answer with an identifier leaves the chat too (Telegram keeps it otherwise)."""
-    message = update.effective_message
-    if message is None:
-        return
-    try:
-        await context.bot.delete_message(chat_id=message.chat_id, message_id=message.message_id)
-    except TelegramError as error:
-        log.warning("could not delete a refused offer answer (%s)", type(error).__name__)
 
 
 async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
@@ -794,7 +762,8 @@ async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
     checked = fields.check(step, message.text or "", allow=allow)
     if isinstance(checked, fields.Problem):
         if checked.key == "offers.problem.identifying":
-            await _delete_incoming(update, context)
+            # An answer with an identifier leaves the chat too (Telegram keeps it otherwise).
+            await delete_refused(update, context, what="offer answer")
         prefix = fields.describe(checked, context.lang)
         await _ask(update, context, data, step, prefix=prefix)
         return
@@ -806,16 +775,7 @@ async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
 
 async def _current(update: Update, context: BotContext, button: Button) -> Dialog | None:
     """The dialogue this button belongs to, if it is still at the question the button answers."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
-    if (
-        dialog is None
-        or dialog.kind != DIALOG_KIND
-        or dialog.data.get("asked") != button.payload.get("asked")
-    ):
-        return None
-    return dialog
+    return await dialog_of_button(update, context, button, kind=DIALOG_KIND)
 
 
 async def _pressed(
@@ -895,15 +855,7 @@ async def on_back(update: Update, context: BotContext, button: Button) -> None:
 
 async def on_discard(update: Update, context: BotContext, button: Button) -> None:
     """Throw the draft away; nothing was stored."""
-    if await _current(update, context, button) is None:
-        await alert(update, context, "button.stale")
-        return
-    await consume(context, button)
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
-    await update.callback_query.answer()  # type: ignore[union-attr]
-    await edit_or_send(update, context, tr(context, "offers.discarded"))
+    await discard(update, context, button, kind=DIALOG_KIND, done_key="offers.discarded")
 
 
 async def on_save(update: Update, context: BotContext, button: Button) -> None:
@@ -949,16 +901,14 @@ async def on_save(update: Update, context: BotContext, button: Button) -> None:
         )
         action, key = "offer.changed", "offers.changed"
     assert offer.id is not None
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=actor_id,
-        action=action,
+    await audit_action(
+        context,
+        action,
         object_type="offer",
         object_id=offer.id,
         details={"social_space_id": space_id},
     )
-    await interaction.clear_dialog(context.session, telegram_id=actor_id, chat_id=_chat_id(update))
+    await end_dialog(update, context)
     await edit_or_send(update, context, tr(context, key, card=Markup(card(context, offer))))
 
 

@@ -14,31 +14,43 @@ approved one settled (:mod:`bot.handlers.approvals` does the settling).
 
 from __future__ import annotations
 
-import html
-import logging
 from datetime import date, timedelta
 from typing import Any, Final
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.budget import OPEN_STATUSES, Category, RequestStatus
 from bot.budget import service as budget
 from bot.consultations.parsing import InputError, parse_date
+from bot.handlers import dialogue
 from bot.handlers.common import (
     Choice,
     ack,
     alert,
+    ask_team,
+    chat_id_of,
     close_keyboard,
     consume,
     edit_or_send,
     is_private,
     keyboard,
+    member_id_of,
     reply,
     tr,
+    with_prefix,
+)
+from bot.handlers.dialogue import (
+    RefusalTexts,
+    StartTexts,
+    dialog_of_button,
+    end_dialog,
+    refusal,
+    resume_or_replace,
+    save_step,
+    screen,
 )
 from bot.handlers.gate import ButtonAction, DialogStep
 from bot.i18n import Markup, TextKey, t
@@ -54,8 +66,6 @@ from bot.storage.models import (
     Team,
 )
 from bot.topics import intake
-
-log = logging.getLogger(__name__)
 
 DIALOG_KIND: Final = "ausgabe"
 
@@ -110,23 +120,21 @@ AMOUNT_PROBLEMS: Final = {
     "too_large": TextKey("budget.amount.too_large"),
 }
 NO_WORDS: Final = frozenset({"nein", "ohne", "keine", "keiner", "kein", "no", "none", "-"})
+START_TEXTS: Final = StartTexts(
+    running="budget.draft_running",
+    resume="budget.button_resume",
+    restart="budget.button_restart",
+    other_ended="budget.other_dialog_ended",
+    resume_action="ausgabe.resume",
+    restart_action="ausgabe.restart",
+)
+REFUSALS: Final = RefusalTexts(
+    identifying="budget.identifying", too_long="budget.too_long", empty="budget.empty_answer"
+)
 SOON_WORDS: Final = frozenset({"sofort", "bald", "asap", "so bald wie möglich", "soon"})
 
 
 # -- small helpers shared with approvals and budget -------------------------------------------
-
-
-def chat_id_of(update: Update) -> int:
-    """The chat an update came from."""
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
-
-
-def member_id_of(context: BotContext) -> int | None:
-    """The acting member's id (None for an administrator without membership)."""
-    member = context.actor.member
-    return member.id if member is not None else None
 
 
 def money(context: BotContext, cents: int) -> str:
@@ -173,26 +181,13 @@ async def pot_label(context: BotContext, pot: budget.PotView) -> str:
 
 async def private_only(update: Update, context: BotContext, command: str) -> None:
     """In a group: money is asked for privately, with a link to the private chat."""
-    username = context.services.bot_username
-    if username:
-        url = html.escape(f"https://t.me/{username}")
-        link = Markup(f'<a href="{url}">@{html.escape(username)}</a>')
-        await reply(
-            update, context, tr(context, "budget.private_only_link", link=link, command=command)
-        )
-    else:
-        await reply(update, context, tr(context, "budget.private_only", command=command))
-
-
-async def delete_incoming(update: Update, context: BotContext) -> None:
-    """Delete a refused message from the chat; a failure (too old) is logged, not raised."""
-    message = update.effective_message
-    if message is None:
-        return
-    try:
-        await context.bot.delete_message(chat_id=message.chat_id, message_id=message.message_id)
-    except TelegramError as error:
-        log.warning("could not delete a refused budget answer (%s)", type(error).__name__)
+    await dialogue.private_only(
+        update,
+        context,
+        link_key="budget.private_only_link",
+        plain_key="budget.private_only",
+        command=command,
+    )
 
 
 async def gated_text(
@@ -205,19 +200,17 @@ async def gated_text(
     """
     message = update.effective_message
     assert message is not None
-    allow = await intake.allowlist_for(context.session, organisation_id=organisation_id)
-    verdict = intake.check_answer(message.text or "", limit=limit, allow=allow)
-    if verdict.problem == "identifying":
-        await delete_incoming(update, context)
-        kinds = Markup(
-            ", ".join(tr(context, label) for label in intake.ordered_kinds(verdict.kinds))
-        )
-        return None, tr(context, "budget.identifying", kinds=kinds)
-    if verdict.problem == "too_long":
-        return None, tr(context, "budget.too_long", length=verdict.length, limit=limit)
-    if not verdict.ok:
-        return None, tr(context, "budget.empty_answer")
-    return verdict.text, ""
+    screened = await screen(
+        update,
+        context,
+        message.text or "",
+        organisation_id=organisation_id,
+        limit=limit,
+        what="budget answer",
+    )
+    if not screened.verdict.ok:
+        return None, refusal(context, screened, REFUSALS)
+    return screened.verdict.text, ""
 
 
 def inline_markup(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
@@ -230,17 +223,11 @@ def inline_markup(rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
 # -- the draft -------------------------------------------------------------------------------
 
 
-async def _end(update: Update, context: BotContext) -> None:
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id_of(update)
-    )
-
-
 async def _team_of_draft(update: Update, context: BotContext, data: dict[str, Any]) -> Team | None:
     """The draft's team if the actor is still in it; otherwise the dialogue ends with a word."""
     team = await directory.get_team(context.session, team_id=int(data["team_id"]))
     if team is None or team.id not in context.actor.team_ids or team.social_space_id is None:
-        await _end(update, context)
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "budget.left_team"))
         return None
     return team
@@ -338,8 +325,7 @@ async def _ask(
 ) -> None:
     """Store the draft at ``step`` and ask its question (after ``prefix``, e.g. why not)."""
     chat_id = chat_id_of(update)
-    asked = int(data.get("asked", 0)) + 1
-    data = {**data, "asked": asked}
+    data = dict(data)
     if team is None:
         team = await directory.get_team(context.session, team_id=int(data["team_id"]))
     assert team is not None and team.id is not None
@@ -348,16 +334,8 @@ async def _ask(
     if step == STEP_IDEA and not has_ideas:
         data["idea_id"] = None
         step = _next_step(data, STEP_IDEA)
-    await interaction.set_dialog(
-        context.session,
-        telegram_id=context.actor.telegram_id,
-        chat_id=chat_id,
-        kind=DIALOG_KIND,
-        step=step,
-        data=data,
-        now=context.now,
-    )
-    payload: dict[str, Any] = {"asked": asked, "step": step}
+    data = await save_step(update, context, kind=DIALOG_KIND, step=step, data=data)
+    payload: dict[str, Any] = {"asked": data["asked"], "step": step}
     rows: list[list[Choice]] = []
     if step == STEP_POT:
         pots = await _team_pots(context, team, int(data["year"]))
@@ -440,10 +418,8 @@ async def _ask(
             total=len(questions),
             question=Markup(text),
         )
-    if prefix:
-        text = f"{prefix}\n\n{text}"
     markup = await keyboard(context, rows, chat_id=chat_id) if rows else None
-    await reply(update, context, text, keyboard=markup)
+    await reply(update, context, with_prefix(prefix, text), keyboard=markup)
 
 
 def _next_step(data: dict[str, Any], step: str) -> str:
@@ -557,33 +533,9 @@ async def start_request(update: Update, context: BotContext) -> None:
     if not teams:
         await reply(update, context, tr(context, "budget.no_team"))
         return
-    chat_id = chat_id_of(update)
-    running = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-    )
-    prefix = ""
-    if running is not None and running.kind == DIALOG_KIND:
-        payload = {"asked": running.data.get("asked")}
-        markup = await keyboard(
-            context,
-            [
-                [
-                    Choice(tr(context, "budget.button_resume"), "ausgabe.resume", payload),
-                    Choice(tr(context, "budget.button_restart"), "ausgabe.restart", payload),
-                ]
-            ],
-            chat_id=chat_id,
-        )
-        await reply(update, context, tr(context, "budget.draft_running"), keyboard=markup)
-        return
-    if running is not None:
-        # One dialogue per chat: the new command replaces the old one, and says so.
-        await _end(update, context)
-        await interaction.drop_buttons(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-        )
-        prefix = tr(context, "budget.other_dialog_ended")
-    await _choose_team(update, context, teams, prefix=prefix)
+    prefix = await resume_or_replace(update, context, kind=DIALOG_KIND, texts=START_TEXTS)
+    if prefix is not None:
+        await _choose_team(update, context, teams, prefix=prefix)
 
 
 async def _choose_team(
@@ -592,10 +544,9 @@ async def _choose_team(
     if len(teams) == 1:
         await _begin(update, context, teams[0], prefix=prefix)
         return
-    rows = [[Choice(team.name, "ausgabe.team", {"team_id": team.id})] for team in teams]
-    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
-    text = tr(context, "budget.choose_team")
-    await reply(update, context, f"{prefix}\n\n{text}" if prefix else text, keyboard=markup)
+    await ask_team(
+        update, context, teams, action="ausgabe.team", prompt="budget.choose_team", prefix=prefix
+    )
 
 
 async def _begin(update: Update, context: BotContext, team: Team, *, prefix: str = "") -> None:
@@ -604,11 +555,9 @@ async def _begin(update: Update, context: BotContext, team: Team, *, prefix: str
     year = this_year(context)
     if not await _team_pots(context, team, year):
         text = tr(context, "budget.no_pots", team=team.name, year=year)
-        await reply(update, context, f"{prefix}\n\n{text}" if prefix else text)
+        await reply(update, context, with_prefix(prefix, text))
         return
-    intro = tr(context, "budget.intro", team=team.name)
-    if prefix:
-        intro = f"{prefix}\n\n{intro}"
+    intro = with_prefix(prefix, tr(context, "budget.intro", team=team.name))
     data: dict[str, Any] = {"team_id": team.id, "year": year}
     await _ask(update, context, data, STEP_POT, prefix=intro, team=team)
 
@@ -625,17 +574,7 @@ async def on_team(update: Update, context: BotContext, button: Button) -> None:
 
 async def _current(update: Update, context: BotContext, button: Button) -> Dialog | None:
     """The draft this button belongs to, if it is still at the question the button answers."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id_of(update)
-    )
-    if (
-        dialog is None
-        or dialog.kind != DIALOG_KIND
-        or dialog.data.get("asked") != button.payload.get("asked")
-        or ("step" in button.payload and dialog.step != button.payload["step"])
-    ):
-        return None
-    return dialog
+    return await dialog_of_button(update, context, button, kind=DIALOG_KIND)
 
 
 async def _pressed(
@@ -668,7 +607,7 @@ async def on_restart(update: Update, context: BotContext, button: Button) -> Non
         await alert(update, context, "button.stale")
         return
     await close_keyboard(update, context, button)
-    await _end(update, context)
+    await end_dialog(update, context)
     teams = await _budget_teams(context)
     if not teams:
         await reply(update, context, tr(context, "budget.no_team"))
@@ -784,13 +723,7 @@ async def on_back(update: Update, context: BotContext, button: Button) -> None:
 
 async def on_discard(update: Update, context: BotContext, button: Button) -> None:
     """Throw the draft away; nothing was stored."""
-    if await _current(update, context, button) is None:
-        await alert(update, context, "button.stale")
-        return
-    await consume(context, button)
-    await _end(update, context)
-    await update.callback_query.answer()  # type: ignore[union-attr]
-    await edit_or_send(update, context, tr(context, "budget.discarded"))
+    await dialogue.discard(update, context, button, kind=DIALOG_KIND, done_key="budget.discarded")
 
 
 async def on_submit(update: Update, context: BotContext, button: Button) -> None:
@@ -839,7 +772,7 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
         desired_date=wanted,
         now=context.now,
     )
-    await _end(update, context)
+    await end_dialog(update, context)
     if isinstance(request, budget.Refused):
         await edit_or_send(update, context, tr(context, "budget.submit_refused"))
         return

@@ -14,13 +14,11 @@ changed or withdrawn until the submission deadline of their consultation.
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import datetime
 from typing import Any, Final
 
 from telegram import Update
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.attendance import live_meeting
@@ -29,20 +27,39 @@ from bot.handlers.common import (
     Choice,
     alert,
     alert_text,
+    ask_team,
+    audit_action,
+    chat_id_of,
     close_keyboard,
     consume,
     edit_or_send,
     is_private,
     keyboard,
+    member_id_of,
     reply,
     tr,
+    with_prefix,
 )
 from bot.handlers.consultations import format_when
+from bot.handlers.dialogue import (
+    RefusalTexts,
+    Screened,
+    StartTexts,
+    delete_refused,
+    dialog_of_button,
+    discard,
+    end_dialog,
+    private_only,
+    refusal,
+    resume_or_replace,
+    save_step,
+    screen,
+)
 from bot.handlers.gate import ButtonAction, DialogStep, non_text_in_private
 from bot.i18n import Markup, TextKey
 from bot.notify import notify_team_managers
 from bot.runtime import BotContext
-from bot.storage import audit, directory, interaction, topics
+from bot.storage import directory, interaction, topics
 from bot.storage.models import Button, CaseTopic, Dialog, Organisation, Team, TopicStatus
 from bot.topics import HELP_KINDS, intake, placement
 from bot.topics.codes import new_code, normalise
@@ -73,48 +90,29 @@ ASK_KEYS: Final = {
 }
 
 
+START_TEXTS: Final = StartTexts(
+    running="topics.draft_running",
+    resume="topics.button_resume",
+    restart="topics.button_restart",
+    other_ended="topics.other_dialog_ended",
+    resume_action="thema.resume",
+    restart_action="thema.restart",
+)
+REFUSALS: Final = RefusalTexts(
+    identifying="topics.identifying", too_long="topics.too_long", empty="topics.empty"
+)
+#: How a refused message is named in the log (never its text).
+REFUSED: Final = "message of a topic dialogue"
+
+
 # -- small helpers ---------------------------------------------------------------------------
-
-
-def _chat_id(update: Update) -> int:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat.id
 
 
 async def _private_only(update: Update, context: BotContext) -> None:
     """In a group: topics are brought privately, with a link to the private chat."""
-    username = context.services.bot_username
-    if username:
-        url = html.escape(f"https://t.me/{username}")
-        link = Markup(f'<a href="{url}">@{html.escape(username)}</a>')
-        await reply(update, context, tr(context, "topics.private_only_link", link=link))
-    else:
-        await reply(update, context, tr(context, "topics.private_only"))
-
-
-async def _delete_incoming(update: Update, context: BotContext) -> None:
-    """Delete the member's message from the chat; a failure (e.g. older than 48 h) is logged."""
-    message = update.effective_message
-    if message is None:
-        return
-    try:
-        await context.bot.delete_message(chat_id=message.chat_id, message_id=message.message_id)
-    except TelegramError as error:
-        log.warning(
-            "could not delete a refused message of a topic dialogue (%s)", type(error).__name__
-        )
-
-
-async def _end(update: Update, context: BotContext) -> None:
-    await interaction.clear_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
+    await private_only(
+        update, context, link_key="topics.private_only_link", plain_key="topics.private_only"
     )
-
-
-def _member_id(context: BotContext) -> int | None:
-    member = context.actor.member
-    return member.id if member is not None else None
 
 
 async def _danger_notice(context: BotContext, team: Team) -> str:
@@ -124,18 +122,6 @@ async def _danger_notice(context: BotContext, team: Team) -> str:
     if not contact:
         contact = Markup(tr(context, "topics.danger_contact_default"))
     return tr(context, "topics.danger", contact=contact)
-
-
-def _refusal(context: BotContext, verdict: intake.Verdict) -> str:
-    """Why an answer was not taken, in the reader's language (never echoing the answer)."""
-    if verdict.problem == "identifying":
-        kinds = Markup(
-            ", ".join(tr(context, label) for label in intake.ordered_kinds(verdict.kinds))
-        )
-        return tr(context, "topics.identifying", kinds=kinds)
-    if verdict.problem == "too_long":
-        return tr(context, "topics.too_long", length=verdict.length, limit=verdict.limit)
-    return tr(context, "topics.empty")
 
 
 async def _screen(
@@ -150,25 +136,23 @@ async def _screen(
     assert message is not None
     text = message.text or ""
     previous = data.pop("split", None)
-    allow = await intake.allowlist_for(context.session, organisation_id=team.organisation_id)
-    verdict = intake.check_answer(text, limit=limit, allow=allow)
+    screened = await screen(
+        update, context, text, organisation_id=team.organisation_id, limit=limit, what=REFUSED
+    )
+    verdict = screened.verdict
     if verdict.ok and intake.continues_split_text(
         previous, length=len(text), sent_at=message.date
     ):
         verdict = intake.Verdict(text="", problem="continued", length=len(text), limit=limit)
     if not verdict.ok and len(text) >= intake.SPLIT_LENGTH:
         data["split"] = intake.split_marker(length=len(text), sent_at=message.date)
-    if verdict.problem == "identifying":
-        # Out of the chat as well: Telegram keeps it on its servers otherwise. A text that
-        # is only too long stays, so the member can copy and shorten it.
-        await _delete_incoming(update, context)
     return verdict
 
 
 def _problem_text(context: BotContext, verdict: intake.Verdict) -> str:
     if verdict.problem == "continued":
         return tr(context, "topics.split_text", limit=verdict.limit)
-    return _refusal(context, verdict)
+    return refusal(context, Screened(verdict), REFUSALS)
 
 
 # -- the draft -------------------------------------------------------------------------------
@@ -229,12 +213,12 @@ async def _draft_context(
     """The vault and the team of a running draft; ends the dialogue when either is gone."""
     vault = context.services.vault
     if vault is None:
-        await _end(update, context)
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "topics.no_key"))
         return None
     team = await directory.get_team(context.session, team_id=int(data["team_id"]))
     if team is None or team.id not in context.actor.team_ids:
-        await _end(update, context)
+        await end_dialog(update, context)
         await reply(update, context, tr(context, "topics.left_team"))
         return None
     return vault, team
@@ -244,25 +228,15 @@ async def _ask(
     update: Update, context: BotContext, data: dict[str, Any], step: str, *, prefix: str = ""
 ) -> None:
     """Store the draft at ``step`` and ask its question (after ``prefix``, e.g. why not)."""
-    chat_id = _chat_id(update)
-    asked = int(data.get("asked", 0)) + 1
-    data = {**data, "asked": asked}
-    await interaction.set_dialog(
-        context.session,
-        telegram_id=context.actor.telegram_id,
-        chat_id=chat_id,
-        kind=DIALOG_KIND,
-        step=step,
-        data=data,
-        now=context.now,
-    )
-    payload: dict[str, Any] = {"asked": asked, "step": step}
+    chat_id = chat_id_of(update)
+    data = await save_step(update, context, kind=DIALOG_KIND, step=step, data=data)
+    payload: dict[str, Any] = {"asked": data["asked"], "step": step}
     rows: list[list[Choice]] = []
     if step == STEP_CASE:
         text = tr(context, "topics.ask_case")
         rows = [[Choice(tr(context, "topics.button_new_case"), "thema.case", payload)]]
         cases = await topics.cases_of(
-            context.session, owner_id=_member_id(context) or 0, team_id=int(data["team_id"])
+            context.session, owner_id=member_id_of(context) or 0, team_id=int(data["team_id"])
         )
         choices = [
             Choice(case.code, "thema.case", {**payload, "case_id": case.id})
@@ -331,10 +305,8 @@ async def _ask(
                 ]
                 for index in range(0, len(HELP_KINDS), 2)
             ]
-    if prefix:
-        text = f"{prefix}\n\n{text}"
     markup = await keyboard(context, rows, chat_id=chat_id) if rows else None
-    await reply(update, context, text, keyboard=markup)
+    await reply(update, context, with_prefix(prefix, text), keyboard=markup)
 
 
 def _next_step(data: dict[str, Any], step: str) -> str:
@@ -391,7 +363,7 @@ async def _set_case(
 async def _my_case(context: BotContext, *, case_id: int, team_id: int) -> bool:
     """Whether the case was brought by the acting member in this team."""
     case = await topics.get_case(context.session, case_id=case_id)
-    return case is not None and case.owner_id == _member_id(context) and case.team_id == team_id
+    return case is not None and case.owner_id == member_id_of(context) and case.team_id == team_id
 
 
 async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
@@ -431,7 +403,7 @@ async def on_text(update: Update, context: BotContext, dialog: Dialog) -> None:
             return
         code = normalise(typed)
         cases = await topics.cases_of(
-            context.session, owner_id=_member_id(context) or 0, team_id=int(data["team_id"])
+            context.session, owner_id=member_id_of(context) or 0, team_id=int(data["team_id"])
         )
         chosen = next((case for case in cases if case.code == code), None)
         if chosen is None:
@@ -468,34 +440,9 @@ async def start_topic(update: Update, context: BotContext) -> None:
     if not teams:
         await reply(update, context, tr(context, "topics.no_team"))
         return
-    chat_id = _chat_id(update)
-    running = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-    )
-    prefix = ""
-    if running is not None and running.kind == DIALOG_KIND:
-        payload = {"asked": running.data.get("asked")}
-        markup = await keyboard(
-            context,
-            [
-                [
-                    Choice(tr(context, "topics.button_resume"), "thema.resume", payload),
-                    Choice(tr(context, "topics.button_restart"), "thema.restart", payload),
-                ]
-            ],
-            chat_id=chat_id,
-        )
-        await reply(update, context, tr(context, "topics.draft_running"), keyboard=markup)
-        return
-    if running is not None:
-        # One dialogue per chat, as everywhere in the bot: the new command replaces the old
-        # one. Say so, so nobody wonders where the other questions went.
-        await _end(update, context)
-        await interaction.drop_buttons(
-            context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id
-        )
-        prefix = tr(context, "topics.other_dialog_ended")
-    await _choose_team(update, context, list(teams), prefix=prefix)
+    prefix = await resume_or_replace(update, context, kind=DIALOG_KIND, texts=START_TEXTS)
+    if prefix is not None:
+        await _choose_team(update, context, list(teams), prefix=prefix)
 
 
 async def _choose_team(
@@ -504,21 +451,18 @@ async def _choose_team(
     if len(teams) == 1:
         await _begin(update, context, teams[0], prefix=prefix)
         return
-    rows = [[Choice(team.name, "thema.team", {"team_id": team.id})] for team in teams]
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
-    text = tr(context, "topics.choose_team")
-    await reply(update, context, f"{prefix}\n\n{text}" if prefix else text, keyboard=markup)
+    await ask_team(
+        update, context, teams, action="thema.team", prompt="topics.choose_team", prefix=prefix
+    )
 
 
 async def _begin(update: Update, context: BotContext, team: Team, *, prefix: str = "") -> None:
     """The intro, then the first question: new case or follow-up, if there are cases."""
     assert team.id is not None
-    intro = tr(context, "topics.intro", team=team.name)
-    if prefix:
-        intro = f"{prefix}\n\n{intro}"
+    intro = with_prefix(prefix, tr(context, "topics.intro", team=team.name))
     data: dict[str, Any] = {"team_id": team.id, "answers": {}, "danger": []}
     cases = await topics.cases_of(
-        context.session, owner_id=_member_id(context) or 0, team_id=team.id
+        context.session, owner_id=member_id_of(context) or 0, team_id=team.id
     )
     if cases:
         await _ask(update, context, data, STEP_CASE, prefix=intro)
@@ -542,17 +486,7 @@ async def on_team(update: Update, context: BotContext, button: Button) -> None:
 
 async def _current(update: Update, context: BotContext, button: Button) -> Dialog | None:
     """The draft this button belongs to, if it is still at the question the button answers."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
-    if (
-        dialog is None
-        or dialog.kind != DIALOG_KIND
-        or dialog.data.get("asked") != button.payload.get("asked")
-        or ("step" in button.payload and dialog.step != button.payload["step"])
-    ):
-        return None
-    return dialog
+    return await dialog_of_button(update, context, button, kind=DIALOG_KIND)
 
 
 async def _pressed(
@@ -585,7 +519,7 @@ async def on_restart(update: Update, context: BotContext, button: Button) -> Non
         await alert(update, context, "button.stale")
         return
     await close_keyboard(update, context, button)
-    await _end(update, context)
+    await end_dialog(update, context)
     if context.services.vault is None:
         await reply(update, context, tr(context, "topics.no_key"))
         return
@@ -673,13 +607,7 @@ async def on_back(update: Update, context: BotContext, button: Button) -> None:
 
 async def on_discard(update: Update, context: BotContext, button: Button) -> None:
     """Throw the draft away; nothing was stored."""
-    if await _current(update, context, button) is None:
-        await alert(update, context, "button.stale")
-        return
-    await consume(context, button)
-    await _end(update, context)
-    await update.callback_query.answer()  # type: ignore[union-attr]
-    await edit_or_send(update, context, tr(context, "topics.discarded"))
+    await discard(update, context, button, kind=DIALOG_KIND, done_key="topics.discarded")
 
 
 async def on_submit(update: Update, context: BotContext, button: Button) -> None:
@@ -696,13 +624,13 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
         return
     vault, team = found
     assert team.id is not None
-    member_id = _member_id(context)
+    member_id = member_id_of(context)
     answers = data.get("answers", {})
     try:
         for token in answers.values():
             _open(vault, token)
     except InvalidToken:
-        await _end(update, context)
+        await end_dialog(update, context)
         await edit_or_send(update, context, tr(context, "topics.draft_unreadable"))
         return
     if member_id is None or not answers.get("question") or not answers.get("situation"):
@@ -711,7 +639,7 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
     case_id = data.get("case_id")
     if case_id is not None:
         if not await _my_case(context, case_id=int(case_id), team_id=team.id):
-            await _end(update, context)
+            await end_dialog(update, context)
             await edit_or_send(update, context, tr(context, "topics.case_not_yours_end"))
             return
         case = await topics.get_case(context.session, case_id=int(case_id))
@@ -746,11 +674,9 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
         now=context.now,
     )
     assert topic.id is not None
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="topic.submitted",
+    await audit_action(
+        context,
+        "topic.submitted",
         object_type="case_topic",
         object_id=topic.id,
         details={
@@ -761,7 +687,7 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
             "urgent": urgent,
         },
     )
-    await _end(update, context)
+    await end_dialog(update, context)
     if target is not None:
         where = tr(
             context,
@@ -794,12 +720,12 @@ async def on_submit(update: Update, context: BotContext, button: Button) -> None
 async def on_media(update: Update, context: BotContext) -> None:
     """No files in case topics: a photo or document may show a family, so it is deleted."""
     dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
+        context.session, telegram_id=context.actor.telegram_id, chat_id=chat_id_of(update)
     )
     if dialog is None or dialog.kind not in (DIALOG_KIND, EDIT_KIND):
         await non_text_in_private(update, context)
         return
-    await _delete_incoming(update, context)
+    await delete_refused(update, context, what=REFUSED)
     prefix = tr(context, "topics.no_files")
     data = dict(dialog.data)
     if dialog.kind == DIALOG_KIND:
@@ -830,7 +756,7 @@ async def _schedule(
 async def _own_open_topic(context: BotContext, topic_id: int) -> tuple[CaseTopic | None, str]:
     """My queued topic that may still change, or why not (plain text for an alert)."""
     topic = await topics.get_topic(context.session, topic_id=topic_id)
-    member_id = _member_id(context)
+    member_id = member_id_of(context)
     if topic is None or member_id is None or topic.author_id != member_id:
         return None, tr(context, "topics.not_yours")
     if topic.team_id not in context.actor.team_ids:
@@ -855,7 +781,7 @@ async def list_topics(update: Update, context: BotContext) -> None:
     if vault is None:
         await reply(update, context, tr(context, "topics.no_key"))
         return
-    member_id = _member_id(context)
+    member_id = member_id_of(context)
     found = (
         await topics.topics_of_author(context.session, author_id=member_id)
         if member_id is not None
@@ -911,7 +837,7 @@ async def list_topics(update: Update, context: BotContext) -> None:
                         Choice(tr(context, "topics.button_withdraw"), "themen.withdraw", payload),
                     ]
                 ],
-                chat_id=_chat_id(update),
+                chat_id=chat_id_of(update),
             )
         if topic.urgent:
             text = "🚨 " + text
@@ -937,7 +863,7 @@ async def on_list_edit(update: Update, context: BotContext, button: Button) -> N
         ]
         for field in intake.TEXT_FIELDS
     ]
-    markup = await keyboard(context, rows, chat_id=_chat_id(update))
+    markup = await keyboard(context, rows, chat_id=chat_id_of(update))
     await edit_or_send(
         update, context, tr(context, "topics.change_which", code=code), keyboard=markup
     )
@@ -947,19 +873,10 @@ async def _ask_edit(
     update: Update, context: BotContext, data: dict[str, Any], *, prefix: str = ""
 ) -> None:
     """Ask for the new text of one answer of a stored topic."""
-    chat_id = _chat_id(update)
-    asked = int(data.get("asked", 0)) + 1
-    data = {**data, "asked": asked}
-    await interaction.set_dialog(
-        context.session,
-        telegram_id=context.actor.telegram_id,
-        chat_id=chat_id,
-        kind=EDIT_KIND,
-        step=str(data["field"]),
-        data=data,
-        now=context.now,
-    )
+    chat_id = chat_id_of(update)
     field = str(data["field"])
+    data = await save_step(update, context, kind=EDIT_KIND, step=field, data=data)
+    asked = data["asked"]
     topic = await topics.get_topic(context.session, topic_id=int(data["topic_id"]))
     vault = context.services.vault
     assert topic is not None and vault is not None
@@ -975,8 +892,7 @@ async def _ask_edit(
         current=current if current is not None else Markup(tr(context, "topics.skipped")),
         question=Markup(tr(context, ASK_KEYS[field])),
     )
-    if prefix:
-        text = f"{prefix}\n\n{text}"
+    text = with_prefix(prefix, text)
     rows: list[list[Choice]] = []
     if field in intake.SKIPPABLE:
         rows = [[Choice(tr(context, "topics.button_clear"), "themen.clear", {"asked": asked})]]
@@ -1006,7 +922,7 @@ async def _edit_target(
     topic, why = await _own_open_topic(context, int(data["topic_id"]))
     team = await directory.get_team(context.session, team_id=topic.team_id) if topic else None
     if vault is None or topic is None or team is None:
-        await _end(update, context)
+        await end_dialog(update, context)
         await reply(update, context, why or tr(context, "topics.no_key"))
         return None
     return topic, vault, team
@@ -1033,16 +949,14 @@ async def _store_edit(
         sealed=vault.seal_optional(value),
         now=context.now,
     )
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="topic.edited",
+    await audit_action(
+        context,
+        "topic.edited",
         object_type="case_topic",
         object_id=topic.id,
         details={"team_id": topic.team_id, "field": field},
     )
-    await _end(update, context)
+    await end_dialog(update, context)
     code = await topics.code_of(context.session, topic=topic)
     text = tr(context, "topics.changed", code=code, field=intake.FIELD_LABELS[field])
     if danger:
@@ -1077,15 +991,8 @@ async def on_edit_text(update: Update, context: BotContext, dialog: Dialog) -> N
 
 async def on_list_clear(update: Update, context: BotContext, button: Button) -> None:
     """Leave the will or the resources of a stored topic empty."""
-    dialog = await interaction.get_dialog(
-        context.session, telegram_id=context.actor.telegram_id, chat_id=_chat_id(update)
-    )
-    if (
-        dialog is None
-        or dialog.kind != EDIT_KIND
-        or dialog.data.get("asked") != button.payload.get("asked")
-        or dialog.step not in intake.SKIPPABLE
-    ):
+    dialog = await dialog_of_button(update, context, button, kind=EDIT_KIND)
+    if dialog is None or dialog.step not in intake.SKIPPABLE:
         await alert(update, context, "button.stale")
         return
     await close_keyboard(update, context, button)
@@ -1113,7 +1020,7 @@ async def on_withdraw(update: Update, context: BotContext, button: Button) -> No
                 Choice(tr(context, "common.no"), "common.dismiss", {}),
             ]
         ],
-        chat_id=_chat_id(update),
+        chat_id=chat_id_of(update),
     )
     await edit_or_send(
         update, context, tr(context, "topics.withdraw_confirm", code=code), keyboard=markup
@@ -1129,11 +1036,9 @@ async def on_withdraw_yes(update: Update, context: BotContext, button: Button) -
     assert topic.id is not None
     await consume(context, button)
     await topics.close(context.session, topic=topic, status=TopicStatus.WITHDRAWN, now=context.now)
-    await audit.record(
-        context.session,
-        at=context.now,
-        actor_id=context.actor.telegram_id,
-        action="topic.withdrawn",
+    await audit_action(
+        context,
+        "topic.withdrawn",
         object_type="case_topic",
         object_id=topic.id,
         details={"team_id": topic.team_id, "meeting_id": topic.meeting_id},

@@ -95,6 +95,43 @@ async def find_pot(
     return (await session.exec(query)).first()
 
 
+async def find_reserve(
+    session: AsyncSession, *, organisation_id: int, year: int
+) -> BudgetPot | None:
+    """The organisation's reserve pot (Vorwegabzug) of ``year``, if there is one."""
+    return await find_pot(
+        session,
+        organisation_id=organisation_id,
+        social_space_id=None,
+        year=year,
+        category=Category.RESERVE,
+    )
+
+
+async def save_recorded(
+    session: AsyncSession,
+    row: BudgetPot | BudgetYear | SpendingRequest,
+    *,
+    now: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    details: dict[str, Any],
+) -> None:
+    """Write a new or changed row and its audit entry, which needs the row's id (flushed)."""
+    session.add(row)
+    await session.flush()
+    await audit.record(
+        session,
+        at=now,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=row.id or 0,
+        details=details,
+    )
+
+
 async def ensure_pot(
     session: AsyncSession,
     *,
@@ -122,15 +159,13 @@ async def ensure_pot(
         created_at=now,
         updated_at=now,
     )
-    session.add(pot)
-    await session.flush()
-    await audit.record(
+    await save_recorded(
         session,
-        at=now,
+        pot,
+        now=now,
         actor_id=None,
         action="budget.pot.created",
         object_type="budget_pot",
-        object_id=pot.id or 0,
         details={
             "organisation_id": organisation_id,
             "social_space_id": social_space_id,
@@ -232,15 +267,13 @@ async def set_coordinator_limit(
         row = BudgetYear(organisation_id=organisation_id, year=year, updated_at=now)
     row.coordinator_limit = limit
     row.updated_at = now
-    session.add(row)
-    await session.flush()
-    await audit.record(
+    await save_recorded(
         session,
-        at=now,
+        row,
+        now=now,
         actor_id=actor_id,
         action="budget.limit.set",
         object_type="budget_year",
-        object_id=row.id or 0,
         details={"year": year, "before": before, "after": limit},
     )
     return True

@@ -106,36 +106,18 @@ async def seed_budget(
             now=now,
             actor_id=None,
         )
-    pots = {}
-    for category, cents in (
-        (Category.BERATUNG, beratung),
-        (Category.NETZWERK, netzwerk),
-        (Category.FUA, fua),
-    ):
-        pots[category] = await allocate(
+
+    async def pot(social_space_id: int | None, category: Category, cents: int) -> int:
+        """A pot of the seeded organisation in YEAR with its base allocation."""
+        return await allocate(
             db,
             organisation_id=organisation_id,
-            social_space_id=space_id,
+            social_space_id=social_space_id,
             category=category,
             cents=cents,
             now=now,
         )
-    reserve_id = await allocate(
-        db,
-        organisation_id=organisation_id,
-        social_space_id=None,
-        category=Category.RESERVE,
-        cents=reserve,
-        now=now,
-    )
-    sued_beratung = await allocate(
-        db,
-        organisation_id=organisation_id,
-        social_space_id=sued_space_id,
-        category=Category.BERATUNG,
-        cents=beratung,
-        now=now,
-    )
+
     return BudgetWorld(
         teams=teams,
         organisation_id=organisation_id,
@@ -143,11 +125,11 @@ async def seed_budget(
         coordinator=coordinator,
         lead=lead,
         lead_sued=lead_sued,
-        beratung=pots[Category.BERATUNG],
-        netzwerk=pots[Category.NETZWERK],
-        fua=pots[Category.FUA],
-        reserve=reserve_id,
-        sued_beratung=sued_beratung,
+        beratung=await pot(space_id, Category.BERATUNG, beratung),
+        netzwerk=await pot(space_id, Category.NETZWERK, netzwerk),
+        fua=await pot(space_id, Category.FUA, fua),
+        reserve=await pot(None, Category.RESERVE, reserve),
+        sued_beratung=await pot(sued_space_id, Category.BERATUNG, beratung),
     )
 
 
