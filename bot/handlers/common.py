@@ -133,6 +133,20 @@ async def keyboard(
     return InlineKeyboardMarkup(markup_rows)
 
 
+def no_choice(context: BotContext) -> Choice:
+    """The "no" of every confirmation: it only closes the question."""
+    return Choice(tr(context, "common.no"), "common.dismiss", {})
+
+
+async def confirm_keyboard(
+    context: BotContext, *, yes: str, action: str, payload: dict[str, Any], chat_id: int
+) -> InlineKeyboardMarkup:
+    """A "yes, do it" / "no" pair, asked before anything that cannot be undone."""
+    return await keyboard(
+        context, [[Choice(yes, action, payload), no_choice(context)]], chat_id=chat_id
+    )
+
+
 async def managed_teams(context: BotContext) -> list[Team]:
     """Teams the actor may manage (coordinators: their own; administrators: all), by name."""
     all_teams = await directory.teams(context.session)

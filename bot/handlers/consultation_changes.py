@@ -45,6 +45,7 @@ from bot.handlers.common import (
     edit_or_send,
     is_private,
     keyboard,
+    no_choice,
     reply,
     tr,
 )
@@ -319,10 +320,6 @@ async def _end_dialog(update: Update, context: BotContext) -> None:
     )
 
 
-def _no_choice(context: BotContext) -> Choice:
-    return Choice(tr(context, "common.no"), "common.dismiss", {})
-
-
 # -- /absagen -------------------------------------------------------------------------------
 
 
@@ -378,7 +375,7 @@ async def _confirm_cancel(
         [
             [
                 Choice(tr(context, "consultation.button_cancel_yes"), "absagen.confirm", payload),
-                _no_choice(context),
+                no_choice(context),
             ]
         ],
         chat_id=_chat_id(update),
@@ -615,7 +612,7 @@ async def on_move_text(update: Update, context: BotContext, dialog: Dialog) -> N
                 Choice(
                     tr(context, "consultation.button_move_yes"), "verschieben.confirm", payload
                 ),
-                _no_choice(context),
+                no_choice(context),
             ]
         ],
         chat_id=_chat_id(update),
@@ -816,7 +813,7 @@ async def _confirm_period(
         [
             [
                 Choice(tr(context, "consultation.button_pause_yes"), "pause.confirm", payload),
-                _no_choice(context),
+                no_choice(context),
             ]
         ],
         chat_id=_chat_id(update),

@@ -33,6 +33,7 @@ from bot.handlers.common import (
     ask_team,
     chat_id_of,
     close_keyboard,
+    confirm_keyboard,
     consume,
     edit_or_send,
     is_private,
@@ -933,18 +934,11 @@ async def on_withdraw(update: Update, context: BotContext, button: Button) -> No
         await alert(update, context, "budget.withdraw_not_possible")
         return
     await close_keyboard(update, context, button)
-    markup = await keyboard(
+    markup = await confirm_keyboard(
         context,
-        [
-            [
-                Choice(
-                    tr(context, "budget.button_withdraw_yes"),
-                    "ausgabe.withdraw_yes",
-                    {"request_id": request.id},
-                ),
-                Choice(tr(context, "common.no"), "common.dismiss", {}),
-            ]
-        ],
+        yes=tr(context, "budget.button_withdraw_yes"),
+        action="ausgabe.withdraw_yes",
+        payload={"request_id": request.id},
         chat_id=chat_id_of(update),
     )
     await reply(

@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.handlers.common import (
     Choice,
     ask_team,
+    confirm_keyboard,
     consume,
     edit_or_send,
     is_group,
@@ -139,14 +140,11 @@ async def on_remove_member(update: Update, context: BotContext, button: Button) 
     await update.callback_query.answer()  # type: ignore[union-attr]
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     payload = {"team_id": team_id, "member_id": member_id}
-    markup = await keyboard(
+    markup = await confirm_keyboard(
         context,
-        [
-            [
-                Choice(tr(context, "common.yes_remove"), "remove.confirm", payload),
-                Choice(tr(context, "common.no"), "common.dismiss", {}),
-            ]
-        ],
+        yes=tr(context, "common.yes_remove"),
+        action="remove.confirm",
+        payload=payload,
         chat_id=chat_id,
     )
     await edit_or_send(
@@ -238,14 +236,11 @@ async def _ask_leave(update: Update, context: BotContext, team: Team) -> None:
     assert team.id is not None
     team_id = team.id
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    markup = await keyboard(
+    markup = await confirm_keyboard(
         context,
-        [
-            [
-                Choice(tr(context, "common.yes_leave"), "leave.confirm", {"team_id": team_id}),
-                Choice(tr(context, "common.no"), "common.dismiss", {}),
-            ]
-        ],
+        yes=tr(context, "common.yes_leave"),
+        action="leave.confirm",
+        payload={"team_id": team_id},
         chat_id=chat_id,
     )
     await edit_or_send(

@@ -31,6 +31,7 @@ from bot.handlers.common import (
     audit_action,
     chat_id_of,
     close_keyboard,
+    confirm_keyboard,
     consume,
     edit_or_send,
     is_private,
@@ -1008,18 +1009,11 @@ async def on_withdraw(update: Update, context: BotContext, button: Button) -> No
     await consume(context, button)
     await update.callback_query.answer()  # type: ignore[union-attr]
     code = await topics.code_of(context.session, topic=topic)
-    markup = await keyboard(
+    markup = await confirm_keyboard(
         context,
-        [
-            [
-                Choice(
-                    tr(context, "topics.button_withdraw_yes"),
-                    "themen.withdraw_yes",
-                    {"topic_id": topic.id},
-                ),
-                Choice(tr(context, "common.no"), "common.dismiss", {}),
-            ]
-        ],
+        yes=tr(context, "topics.button_withdraw_yes"),
+        action="themen.withdraw_yes",
+        payload={"topic_id": topic.id},
         chat_id=chat_id_of(update),
     )
     await edit_or_send(
